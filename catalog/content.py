@@ -1,0 +1,66 @@
+"""The catalog as a whole: load, validate, and (only when there are no errors) build the model.
+
+`read_catalog` is the single entry point used by `credcat validate`, `build` and `quality`, so
+they can never disagree about what is valid.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+from catalog.diagnostics import Diagnostic, Location, has_errors, sort_diagnostics
+from catalog.model import Credential, Issuer, Site, Stack, from_data
+from catalog.sources import LoadResult, Source, load_sources
+from catalog.stacks import stacks_by_credential
+from catalog.validate import validate_sources
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    """Every credential and stack, drafts included; publishing decides what is shown."""
+
+    site: Site
+    credentials: tuple[Credential, ...]
+    stacks: tuple[Stack, ...]
+    by_id: Mapping[str, Credential]
+    stacks_of: Mapping[str, tuple[str, ...]]
+    """Stack ids per credential id, derived from the stack files."""
+
+    @classmethod
+    def of(cls, site: Site, credentials: tuple[Credential, ...], stacks: tuple[Stack, ...]) -> Catalog:
+        return cls(site, credentials, stacks, {c.id: c for c in credentials}, stacks_by_credential(stacks))
+
+    def members(self, stack: Stack) -> tuple[Credential, ...]:
+        return tuple(self.by_id[member] for member in stack.credentials)
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogResult:
+    catalog: Catalog | None
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def read_catalog(content_dir: Path) -> CatalogResult:
+    """Load and validate `content_dir`; the catalog is None whenever there is any error."""
+    loaded = load_sources(content_dir)
+    diagnostics = sort_diagnostics(loaded.diagnostics + tuple(validate_sources(loaded)))
+    if has_errors(diagnostics) or loaded.site is None:
+        return CatalogResult(None, diagnostics)
+    return CatalogResult(build_catalog(loaded), diagnostics)
+
+
+def build_catalog(loaded: LoadResult) -> Catalog:
+    """Turn validated sources into the immutable model (fields not in the model, like `private`, are dropped)."""
+    assert loaded.site is not None
+    site = from_data(Site, loaded.site.data, source=loaded.site.location)
+    credentials = tuple(_credential(source, site.issuer) for source in loaded.credentials)
+    stacks = tuple(from_data(Stack, source.data, source=source.location) for source in loaded.stacks)
+    return Catalog.of(site, credentials, stacks)
+
+
+def _credential(source: Source, default_issuer: Issuer) -> Credential:
+    issuer = from_data(Issuer, source.data["issuer"]) if "issuer" in source.data else default_issuer
+    return from_data(Credential, source.data, source=Location(source.path), issuer=issuer,
+                     description=source.body, description_line=source.body_line)

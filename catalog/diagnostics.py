@@ -1,0 +1,94 @@
+"""Diagnostics: problems in content, as data, in the format compilers and linters use.
+
+Every stage returns diagnostics instead of raising, so a maintainer sees every problem in
+one run, each pointing at the line and column that caused it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+from dataclasses import dataclass
+from typing import Iterable
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Location:
+    """A position in a content file; line and column count from 1."""
+
+    path: str
+    line: int = 1
+    col: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem in content: what, where, and how to fix it."""
+
+    severity: Severity
+    code: str
+    message: str
+    location: Location
+    hint: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def sort_key(self) -> tuple:
+        return (self.location, self.code, self.message)
+
+    def format(self) -> str:
+        text = f"{self.location}: {self.severity.value}[{self.code}]: {self.message}"
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+    def as_json(self) -> dict:
+        return {
+            "path": self.location.path,
+            "line": self.location.line,
+            "col": self.location.col,
+            "severity": self.severity.value,
+            "code": self.code,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+def error(code: str, message: str, location: Location, hint: str | None = None) -> Diagnostic:
+    return Diagnostic(Severity.ERROR, code, message, location, hint)
+
+
+def warning(code: str, message: str, location: Location, hint: str | None = None) -> Diagnostic:
+    return Diagnostic(Severity.WARNING, code, message, location, hint)
+
+
+def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
+    """Sort by path, line, column and drop exact repeats, so output is stable."""
+    return tuple(sorted(set(diagnostics), key=Diagnostic.sort_key))
+
+
+def has_errors(diagnostics: Iterable[Diagnostic], *, strict: bool = False) -> bool:
+    """True when the diagnostics must stop a build (warnings count under --strict)."""
+    return any(d.is_error or strict for d in diagnostics)
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice nearest to a misspelt word, if any is near enough."""
+    matches = difflib.get_close_matches(str(word), sorted(map(str, choices)), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """A hint naming the closest valid choice, as click does for a misspelt option."""
+    match = closest(word, choices)
+    return f"did you mean '{match}'?" if match else None

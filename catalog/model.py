@@ -1,0 +1,320 @@
+"""The content model: immutable credentials, stacks and site settings.
+
+Objects are built only from validated data (see `catalog.catalog.build_catalog`), so every field
+here can be trusted by later stages. Field names follow the content contract in
+docs/content-format.md. `private` is deliberately absent: it is never read into the model, so no
+later stage can publish it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any
+
+from catalog.diagnostics import Location
+
+FROZEN = dict(frozen=True, slots=True)
+
+
+@dataclass(**FROZEN)
+class Issuer:
+    name: str
+    url: str | None = None
+    email: str | None = None
+
+
+@dataclass(**FROZEN)
+class Audience:
+    roles: tuple[str, ...]
+    grade_bands: tuple[str, ...]
+    subjects: tuple[str, ...] = ()
+
+
+@dataclass(**FROZEN)
+class StandardAlignment:
+    framework: str
+    code: str
+    name: str | None = None
+    url: str | None = None
+
+
+@dataclass(**FROZEN)
+class ResearchSource:
+    citation: str
+    url: str | None = None
+    peer_reviewed: bool = False
+    independent: bool = False
+
+
+@dataclass(**FROZEN)
+class Resource:
+    title: str
+    url: str
+    kind: str
+    cost: str = "free"
+    description: str | None = None
+
+
+@dataclass(**FROZEN)
+class Evidence:
+    id: str
+    name: str
+    scope: str
+    format: str
+    from_practice: bool = False
+
+
+@dataclass(**FROZEN)
+class Criterion:
+    id: str
+    criterion: str
+    evidence: tuple[str, ...]
+    look_fors: tuple[str, ...] = ()
+
+
+@dataclass(**FROZEN)
+class Evaluation:
+    levels: tuple[str, ...]
+    passing: str
+    criteria: tuple[Criterion, ...]
+
+
+@dataclass(**FROZEN)
+class Resubmission:
+    allowed: bool
+    max_attempts: int | None = None
+    notes: str | None = None
+
+
+@dataclass(**FROZEN)
+class Submission:
+    feedback_days: int
+    resubmission: Resubmission
+    reflection: bool = False
+    instructions: str | None = None
+
+
+@dataclass(**FROZEN)
+class Assessment:
+    assessor_training: str | None = None
+    orientation: str | None = None
+    assessors: str | None = None
+
+
+@dataclass(**FROZEN)
+class Developer:
+    name: str
+    role: str
+
+
+@dataclass(**FROZEN)
+class PeerReview:
+    date: datetime.date
+    reviewers: tuple[str, ...] = ()
+
+
+@dataclass(**FROZEN)
+class Development:
+    developers: tuple[Developer, ...] = ()
+    peer_review: PeerReview | None = None
+
+
+@dataclass(**FROZEN)
+class Cost:
+    amount: float
+    currency: str = "USD"
+    notes: str | None = None
+
+    @property
+    def is_free(self) -> bool:
+        return self.amount == 0
+
+
+@dataclass(**FROZEN)
+class Supports:
+    synchronous: tuple[str, ...] = ()
+    asynchronous: tuple[str, ...] = ()
+
+
+@dataclass(**FROZEN)
+class Delivery:
+    mode: str
+    pacing: str
+    supports: Supports = field(default_factory=Supports)
+
+
+@dataclass(**FROZEN)
+class Credit:
+    amount: float
+    unit: str
+
+
+@dataclass(**FROZEN)
+class RecognitionRow:
+    """One recognizer's dated, sourced statement of where a credential or stack counts."""
+
+    jurisdiction: str
+    authority: str
+    use: str
+    status: str
+    source: str
+    as_of: datetime.date
+    credit: Credit | None = None
+    notes: str | None = None
+
+
+@dataclass(**FROZEN)
+class Badge:
+    image: str
+    alt: str
+
+
+@dataclass(**FROZEN)
+class Record:
+    formats: tuple[str, ...]
+    includes_evidence: bool = False
+
+
+@dataclass(**FROZEN)
+class ReviewEvent:
+    date: datetime.date
+    summary: str
+
+
+@dataclass(**FROZEN)
+class Review:
+    last_reviewed: datetime.date
+    cycle_months: int
+    data: tuple[str, ...] = ()
+    history: tuple[ReviewEvent, ...] = ()
+
+
+@dataclass(**FROZEN)
+class Credential:
+    """One micro-credential: a discrete skill, the evidence that shows it, and how it is judged."""
+
+    id: str
+    title: str
+    label: str
+    competency: str
+    audience: Audience
+    level: str
+    standards: tuple[StandardAlignment, ...]
+    research: tuple[ResearchSource, ...]
+    resources: tuple[Resource, ...]
+    evidence: tuple[Evidence, ...]
+    evaluation: Evaluation
+    submission: Submission
+    assessment: Assessment
+    effort_hours: float
+    cost: Cost
+    delivery: Delivery
+    issuer: Issuer
+    source: Location
+    description: str = ""
+    description_line: int = 1
+    status: str = "active"
+    version: str | None = None
+    area: str | None = None
+    updated: datetime.date | None = None
+    development: Development | None = None
+    recognition: tuple[RecognitionRow, ...] = ()
+    badge: Badge | None = None
+    record: Record | None = None
+    review: Review | None = None
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
+
+
+@dataclass(**FROZEN)
+class Completion:
+    rule: str = "all"
+    n: int | None = None
+
+
+@dataclass(**FROZEN)
+class Stack:
+    """Credentials grouped toward a larger outcome; membership is written only here."""
+
+    id: str
+    title: str
+    label: str
+    credentials: tuple[str, ...]
+    source: Location
+    status: str = "active"
+    description: str | None = None
+    outcome: str | None = None
+    featured: bool = False
+    sequence: str = "ordered"
+    completion: Completion = field(default_factory=Completion)
+    licensure_fit: tuple[RecognitionRow, ...] = ()
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
+
+    @property
+    def required_count(self) -> int:
+        """How many members an earner must complete."""
+        if self.completion.rule == "n_of" and self.completion.n is not None:
+            return self.completion.n
+        return len(self.credentials)
+
+
+@dataclass(**FROZEN)
+class Site:
+    title: str
+    issuer: Issuer
+    jurisdictions: tuple[tuple[str, str], ...]
+    source: Location
+    description: str | None = None
+    notice: str | None = None
+    language: str = "en"
+    contact: str | None = None
+    glossary: tuple[tuple[str, str], ...] = ()
+
+    def jurisdiction_name(self, code: str) -> str:
+        return dict(self.jurisdictions).get(code, code)
+
+
+def from_data(cls: type, data: Any, **extra: Any) -> Any:
+    """Build a (nested) dataclass from validated plain data, converting lists and dates.
+
+    Unknown keys (such as `private`) are ignored on purpose: only fields the model declares
+    can reach later stages.
+    """
+    hints = typing.get_type_hints(cls)
+    values = {}
+    for f in dataclasses.fields(cls):
+        if f.name in extra:
+            values[f.name] = extra[f.name]
+        elif isinstance(data, dict) and f.name in data:
+            values[f.name] = _convert(hints[f.name], data[f.name])
+    return cls(**values)
+
+
+def _convert(hint: Any, value: Any) -> Any:
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        options = [arg for arg in typing.get_args(hint) if arg is not type(None)]
+        return None if value is None else _convert(options[0], value)
+    if origin is tuple:
+        (item_hint, _ellipsis) = typing.get_args(hint)
+        if isinstance(value, dict):  # mappings such as jurisdictions become (key, value) pairs
+            return tuple((str(k), v) for k, v in value.items())
+        return tuple(_convert(item_hint, item) for item in value)
+    if dataclasses.is_dataclass(hint):
+        return from_data(hint, value)
+    if hint is datetime.date:
+        return datetime.date.fromisoformat(value)
+    if hint is float:
+        return float(value)
+    if hint is str:
+        return str(value)
+    return value

@@ -1,0 +1,156 @@
+"""Loading: read the content folder into parsed sources, reporting unreadable files.
+
+A source is one file's data with the position of each value. Nothing here judges whether the
+data is right; that is validation's job. Content files are only ever read.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from catalog.diagnostics import Diagnostic, Location, error, warning
+from catalog.yaml_positions import Positions, parse_yaml
+
+
+class Kind(enum.Enum):
+    SITE = "site"
+    CREDENTIAL = "credential"
+    STACK = "stack"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One content file, parsed: its data, where each value sits, and (credentials) its body."""
+
+    kind: Kind
+    path: str
+    stem: str
+    data: dict[str, Any]
+    positions: Positions
+    body: str = ""
+    body_line: int = 1
+
+    @property
+    def location(self) -> Location:
+        return Location(self.path)
+
+
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    root: Path
+    site: Source | None
+    credentials: tuple[Source, ...]
+    stacks: tuple[Source, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+FRONT_MATTER_FENCE = "---"
+
+
+def load_sources(content_dir: Path) -> LoadResult:
+    """Read site.yaml, every credential and every stack, in a stable (sorted) order."""
+    diagnostics: list[Diagnostic] = []
+    if not content_dir.is_dir():
+        location = Location(str(content_dir))
+        return LoadResult(content_dir, None, (), (), (error("L008", "content folder not found", location,
+                                               "pass --content DIR pointing at a folder with site.yaml"),))
+
+    site_path = content_dir / "site.yaml"
+    site = None
+    if site_path.is_file():
+        site = _load_yaml_file(site_path, Kind.SITE, diagnostics)
+    else:
+        diagnostics.append(error("L008", "site.yaml not found", Location(str(site_path)),
+                                 "every content folder needs a site.yaml with the site title and jurisdictions"))
+
+    credentials = tuple(
+        source for path in _files(content_dir / "credentials", (".md",), diagnostics)
+        if (source := _load_markdown_file(path, diagnostics)) is not None)
+    stacks = tuple(
+        source for path in _files(content_dir / "stacks", (".yaml", ".yml"), diagnostics)
+        if (source := _load_yaml_file(path, Kind.STACK, diagnostics)) is not None)
+    return LoadResult(content_dir, site, credentials, stacks, tuple(diagnostics))
+
+
+def _files(folder: Path, suffixes: tuple[str, ...], diagnostics: list[Diagnostic]) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.is_dir():
+            continue
+        if path.suffix in suffixes:
+            found.append(path)
+        else:
+            diagnostics.append(warning("L007", f"ignored file: expected a {' or '.join(suffixes)} file here",
+                                       Location(str(path))))
+    return found
+
+
+def _read_text(path: Path, diagnostics: list[Diagnostic]) -> str | None:
+    """Decode UTF-8 (with or without BOM) and normalise line endings; None if unreadable."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        diagnostics.append(error("L001", f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+                                 Location(str(path), line, col), "save the file as UTF-8"))
+        return None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        diagnostics.append(error("L002", "file is empty", Location(str(path))))
+        return None
+    return text
+
+
+def _load_yaml_file(path: Path, kind: Kind, diagnostics: list[Diagnostic]) -> Source | None:
+    text = _read_text(path, diagnostics)
+    if text is None:
+        return None
+    data, positions, problems = parse_yaml(text, str(path))
+    diagnostics.extend(problems)
+    return _source(kind, path, data, positions, diagnostics, problems)
+
+
+def _load_markdown_file(path: Path, diagnostics: list[Diagnostic]) -> Source | None:
+    text = _read_text(path, diagnostics)
+    if text is None:
+        return None
+    lines = text.split("\n")
+    if lines[0].strip() != FRONT_MATTER_FENCE:
+        diagnostics.append(error("L003", "no front matter: a credential file starts with a '---' line",
+                                 Location(str(path)),
+                                 "put the YAML fields between two '---' lines at the top, then the description"))
+        return None
+    closing = next((i for i, line in enumerate(lines[1:], start=1) if line.rstrip() in ("---", "...")), None)
+    if closing is None:
+        diagnostics.append(error("L003", "front matter is never closed with a '---' line",
+                                 Location(str(path)), "add a '---' line after the last YAML field"))
+        return None
+    data, positions, problems = parse_yaml("\n".join(lines[1:closing]) + "\n", str(path), line_offset=1)
+    diagnostics.extend(problems)
+    source = _source(Kind.CREDENTIAL, path, data, positions, diagnostics, problems)
+    if source is None:
+        return None
+    body = "\n".join(lines[closing + 1:]).strip("\n")
+    leading_blank_lines = len(lines[closing + 1:]) - len("\n".join(lines[closing + 1:]).lstrip("\n").split("\n"))
+    return Source(source.kind, source.path, source.stem, source.data, source.positions,
+                  body=body + "\n" if body else "", body_line=closing + 2 + leading_blank_lines)
+
+
+def _source(kind: Kind, path: Path, data: Any, positions: Positions, diagnostics: list[Diagnostic],
+            problems: list[Diagnostic]) -> Source | None:
+    if any(p.is_error for p in problems):
+        return None
+    if not isinstance(data, dict):
+        what = "nothing" if data is None else f"a {type(data).__name__}"
+        diagnostics.append(error("L005", f"expected a mapping of fields (key: value), found {what}",
+                                 positions.of_value(()) if data is not None else Location(str(path))))
+        return None
+    return Source(kind, str(path), path.stem, data, positions)

@@ -1,0 +1,76 @@
+"""Stacks: which credentials a stack groups, and the rules that make a grouping valid.
+
+Membership is written only in stack files; each credential's list of stacks is derived here, so
+the two can never drift apart. Stacks of stacks are not supported: a member must be a credential
+(a stack id in the member list gets its own clear error rather than a confusing "unknown").
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Iterator, Mapping
+
+from catalog.diagnostics import Diagnostic, did_you_mean, error
+from catalog.model import Stack
+from catalog.sources import Source
+
+MIN_MEMBERS = 2
+
+
+def check_stack_members(stacks: Iterable[Source], credentials: Iterable[Source]) -> Iterator[Diagnostic]:
+    """Members exist, are published, appear once; there are enough; `n` fits the member count."""
+    status_by_id = {c.data.get("id"): c.data.get("status", "active") for c in credentials}
+    stack_ids = {s.data.get("id") for s in stacks}
+    for stack in stacks:
+        members = stack.data.get("credentials")
+        if not isinstance(members, list):
+            continue
+        at = stack.positions.of_value
+        seen: set[str] = set()
+        for index, member in enumerate(members):
+            if not isinstance(member, str):
+                continue
+            where = at(("credentials", index))
+            if member in seen:
+                yield error("S003", f"credential '{member}' appears twice in this stack", where,
+                            "list each credential once")
+            elif member in stack_ids and member not in status_by_id:
+                yield error("S006", f"'{member}' is a stack; a stack can only contain credentials", where,
+                            "list that stack's credentials here instead")
+            elif member not in status_by_id:
+                yield error("S001", f"unknown credential '{member}'", where,
+                            did_you_mean(member, [c for c in status_by_id if isinstance(c, str)])
+                            or f"add content/credentials/{member}.md or fix the id")
+            elif status_by_id[member] != "active":
+                yield error("S002", f"credential '{member}' is {status_by_id[member]}, so it is not published",
+                            where, "publish the credential (status: active) or remove it from the stack")
+            seen.add(member)
+        if len(members) < MIN_MEMBERS:
+            yield error("S004", f"a stack needs at least {MIN_MEMBERS} credentials, this one has {len(members)}",
+                        at(("credentials",)))
+        yield from _check_completion(stack, len(members))
+
+
+def _check_completion(stack: Source, member_count: int) -> Iterator[Diagnostic]:
+    completion = stack.data.get("completion")
+    if not isinstance(completion, dict):
+        return
+    rule, n = completion.get("rule"), completion.get("n")
+    at = stack.positions.of_value
+    if rule == "n_of" and n is None:
+        yield error("S005", "completion rule 'n_of' needs 'n': how many credentials the earner must complete",
+                    at(("completion",)), "add 'n: 2' (for example) under 'completion'")
+    elif rule == "n_of" and isinstance(n, int) and not 1 <= n <= member_count:
+        yield error("S005", f"completion 'n' is {n}, but it must be between 1 and {member_count} (the member count)",
+                    at(("completion", "n")))
+    elif rule == "all" and n is not None:
+        yield error("S005", "completion rule 'all' takes no 'n'", at(("completion", "n")),
+                    "remove 'n', or use rule: n_of")
+
+
+def stacks_by_credential(stacks: Iterable[Stack]) -> Mapping[str, tuple[str, ...]]:
+    """For each credential id, the ids of the stacks that contain it, in stack order."""
+    result: dict[str, list[str]] = {}
+    for stack in stacks:
+        for member in stack.credentials:
+            result.setdefault(member, []).append(stack.id)
+    return {key: tuple(value) for key, value in result.items()}

@@ -1,0 +1,1 @@
+"""The site builder: rendering, search index, exports and publishing. Knows nothing about YAML."""

@@ -1,0 +1,163 @@
+"""The `credcat` command line: the only place that prints and chooses exit codes.
+
+Exit codes: 0 success, 1 content errors (or warnings under --strict), 2 usage errors.
+Diagnostics go to stderr; the one-line summary goes to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from catalog.diagnostics import Diagnostic, Severity, has_errors
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse exits 2 on usage errors, as we want
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"credcat: error: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="credcat", description="Build a public catalog site from micro-credential files.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def content_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
+                             help="content folder (default: content)")
+        command.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+    validate = commands.add_parser("validate", help="check content and report every problem")
+    content_options(validate)
+    validate.add_argument("--format", choices=("text", "json"), default="text")
+
+    build = commands.add_parser("build", help="validate, then build the static site")
+    content_options(build)
+    build.add_argument("--out", type=Path, default=Path("_site"), metavar="DIR", help="output folder (default: _site)")
+    build.add_argument("--base-url", default="/", metavar="URL",
+                       help="where the site is served: a full URL or a path such as /repo/ (default: /)")
+    build.add_argument("--drafts", action="store_true", help="include draft credentials, marked as drafts")
+    build.add_argument("--force", action="store_true", help="write into --out even if it holds foreign files")
+    build.add_argument("--no-search", action="store_true", help="skip the Pagefind index (faster previews)")
+    build.add_argument("--today", metavar="YYYY-MM-DD", help="date for review checks (default: today)")
+
+    serve = commands.add_parser("serve", help="build, serve on localhost, rebuild on change")
+    content_options(serve)
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--out", type=Path, default=Path("_site"), metavar="DIR")
+    serve.add_argument("--drafts", action="store_true")
+
+    quality = commands.add_parser("quality", help="assess credentials against the MPOS quality standards")
+    quality.add_argument("--content", type=Path, default=Path("content"), metavar="DIR")
+    quality.add_argument("--profile", default=None, metavar="NAME", help="quality profile (default: mpos-2024)")
+    quality.add_argument("--format", choices=("text", "json"), default="text")
+    quality.add_argument("--today", metavar="YYYY-MM-DD", help="date for review checks (default: today)")
+    quality.add_argument("--require-all", action="store_true",
+                         help="exit 1 unless every active credential meets every standard")
+
+    new = commands.add_parser("new", help="write a commented skeleton for a new credential or stack")
+    new.add_argument("kind", choices=("credential", "stack"))
+    new.add_argument("id", help="lowercase slug, e.g. exit-tickets")
+    new.add_argument("--content", type=Path, default=Path("content"), metavar="DIR")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one credcat command; return its exit code."""
+    args = _parser().parse_args(argv)
+    handler = {"validate": _validate, "build": _build, "serve": _serve, "quality": _quality, "new": _new}
+    try:
+        return handler[args.command](args)
+    except KeyboardInterrupt:
+        return 130
+
+
+def report(diagnostics: Sequence[Diagnostic], *, strict: bool) -> None:
+    """Print diagnostics to stderr, promoting warnings to errors under --strict."""
+    for diagnostic in promote(diagnostics, strict):
+        print(diagnostic.format(), file=sys.stderr)
+
+
+def promote(diagnostics: Sequence[Diagnostic], strict: bool) -> list[Diagnostic]:
+    if not strict:
+        return list(diagnostics)
+    return [Diagnostic(Severity.ERROR, d.code, d.message, d.location, d.hint) for d in diagnostics]
+
+
+def _summary(diagnostics: Sequence[Diagnostic], strict: bool) -> str:
+    shown = promote(diagnostics, strict)
+    errors = sum(d.is_error for d in shown)
+    warnings = len(shown) - errors
+    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from catalog.content import read_catalog
+
+    result = read_catalog(args.content)
+    diagnostics = list(result.diagnostics)
+    if result.catalog is not None:
+        from site_builder.markdown import check_descriptions
+
+        diagnostics = sorted(diagnostics + check_descriptions(result.catalog), key=Diagnostic.sort_key)
+    failed = has_errors(diagnostics, strict=args.strict)
+    if args.format == "json":
+        print(json.dumps([d.as_json() for d in promote(diagnostics, args.strict)], indent=2))
+    else:
+        report(diagnostics, strict=args.strict)
+        if result.catalog is not None:
+            counts = f"{len(result.catalog.credentials)} credentials, {len(result.catalog.stacks)} stacks"
+        else:
+            counts = "content not usable"
+        print(f"{'FAILED' if failed else 'OK'}: {counts}; {_summary(diagnostics, args.strict)}")
+    return EXIT_CONTENT if failed else EXIT_OK
+
+
+def _build(args: argparse.Namespace) -> int:
+    from site_builder.build import BuildOptions, UsageError, build
+
+    try:
+        options = BuildOptions.from_args(args)
+        outcome = build(options)
+    except UsageError as exc:
+        print(f"credcat: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    report(outcome.diagnostics, strict=args.strict)
+    if not outcome.written:
+        print(f"FAILED: nothing written; {_summary(outcome.diagnostics, args.strict)}")
+        return EXIT_CONTENT
+    print(outcome.summary)
+    return EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from site_builder.serve import serve
+
+    return serve(args.content, args.out, args.port, drafts=args.drafts, strict=args.strict)
+
+
+def _quality(args: argparse.Namespace) -> int:
+    from site_builder.quality_report import run_quality
+
+    return run_quality(args)
+
+
+def _new(args: argparse.Namespace) -> int:
+    from site_builder.scaffold import ScaffoldError, write_skeleton
+
+    try:
+        path = write_skeleton(args.kind, args.id, args.content)
+    except ScaffoldError as exc:
+        print(f"credcat: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"wrote {path}: fill in the placeholders, then run 'credcat validate'")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())
