@@ -32,6 +32,13 @@ class Catalog:
     def of(cls, site: Site, credentials: tuple[Credential, ...], stacks: tuple[Stack, ...]) -> Catalog:
         return cls(site, credentials, stacks, {c.id: c for c in credentials}, stacks_by_credential(stacks))
 
+    def published(self, *, include_drafts: bool = False) -> Catalog:
+        """The catalog as the public sees it: drafts (credentials and stacks) left out unless asked for."""
+        if include_drafts:
+            return self
+        return Catalog.of(self.site, tuple(c for c in self.credentials if not c.is_draft),
+                          tuple(s for s in self.stacks if not s.is_draft))
+
     def members(self, stack: Stack) -> tuple[Credential, ...]:
         return tuple(self.by_id[member] for member in stack.credentials)
 

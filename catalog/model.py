@@ -282,6 +282,10 @@ class Site:
     def jurisdiction_name(self, code: str) -> str:
         return dict(self.jurisdictions).get(code, code)
 
+    def jurisdiction_names(self, codes: typing.Iterable[str]) -> tuple[str, ...]:
+        """Full names for codes, each once, in first-seen order."""
+        return tuple(self.jurisdiction_name(code) for code in dict.fromkeys(codes))
+
 
 def from_data(cls: type, data: Any, **extra: Any) -> Any:
     """Build a (nested) dataclass from validated plain data, converting lists and dates.

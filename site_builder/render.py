@@ -1,0 +1,188 @@
+"""Rendering: the catalog into the full set of output files, as a pure function of its inputs.
+
+`plan_site` decides which files exist and what each one is given; `render_site` turns that plan
+into text. Nothing here reads the clock or the disk (templates aside), so the same inputs always
+give the same bytes, and pages could be rendered on several cores or cached.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any, Mapping
+
+import jinja2
+
+from catalog.content import Catalog
+from catalog.labels import StackFacts, label_stack
+from catalog.model import Cost, Credential, Stack
+from site_builder.exports import credential_record, stack_record, plain, to_json
+from site_builder.markdown import RenderedMarkdown
+from site_builder.urls import SiteUrls
+
+ASSETS = ("site.css", "print.css")
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One output file: a template and its context, or ready text."""
+
+    path: str
+    template: str | None = None
+    context: Mapping[str, Any] = field(default_factory=dict)
+    text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SiteInputs:
+    """Everything rendering depends on; nothing else is read."""
+
+    catalog: Catalog
+    descriptions: Mapping[str, RenderedMarkdown]
+    urls: SiteUrls
+    today: datetime.date
+    drafts: bool = False
+    search: bool = True
+
+
+def plan_site(inputs: SiteInputs) -> list[Page]:
+    """Every file of the site, in a stable order."""
+    catalog, urls = inputs.catalog, inputs.urls
+    credentials = catalog.credentials
+    stacks = catalog.stacks
+    facts = {s.id: label_stack(s, catalog.members(s)) for s in stacks}
+    common = {"site": catalog.site, "drafts": inputs.drafts, "search": inputs.search}
+
+    pages: list[Page] = [
+        Page("index.html", "home.html", {**common, "page_path": "", "stacks": stacks, "facts": facts,
+                                          "credentials": credentials}),
+        Page("credentials/index.html", "credentials.html", {**common, "page_path": "credentials/",
+                                                             "credentials": credentials}),
+        Page("stacks/index.html", "stacks.html", {**common, "page_path": "stacks/", "stacks": stacks,
+                                                   "facts": facts}),
+        Page("404.html", "404.html", {**common, "page_path": "404.html"}),
+    ]
+    for credential in credentials:
+        stack_ids = catalog.stacks_of.get(credential.id, ())
+        pages.append(Page(f"credentials/{credential.id}/index.html", "credential.html", {
+            **common, "page_path": f"credentials/{credential.id}/", "credential": credential,
+            "description": inputs.descriptions[credential.id].html,
+            "stacks": [s for s in stacks if s.id in stack_ids]}))
+        pages.append(Page(f"credentials/{credential.id}/credential.json",
+                          text=to_json(credential_record(credential, stack_ids, urls))))
+    for stack in stacks:
+        pages.append(Page(f"stacks/{stack.id}/index.html", "stack.html", {
+            **common, "page_path": f"stacks/{stack.id}/", "stack": stack, "facts": facts[stack.id],
+            "members": catalog.members(stack), "titles": {m.id: m.title for m in catalog.members(stack)}}))
+        pages.append(Page(f"stacks/{stack.id}/stack.json",
+                          text=to_json(stack_record(stack, plain(facts[stack.id]), urls))))
+    pages.append(Page("catalog.json", text=to_json({
+        "title": catalog.site.title,
+        "credentials": [credential_record(c, catalog.stacks_of.get(c.id, ()), urls) for c in credentials],
+        "stacks": [stack_record(s, plain(facts[s.id]), urls) for s in stacks],
+    })))
+    if urls.origin:
+        pages.append(Page("sitemap.xml", "sitemap.xml", {**common, "page_path": "sitemap.xml", "paths": [
+            page.context["page_path"] for page in pages if page.template and page.path.endswith("index.html")]}))
+        pages.append(Page("feed.xml", "feed.xml", {**common, "page_path": "feed.xml", "entries": sorted(
+            credentials, key=lambda c: (last_changed(c), c.id), reverse=True)}))
+    pages.append(Page("robots.txt", text=_robots(urls)))
+    pages.append(Page(".nojekyll", text=""))
+    return pages
+
+
+def render_site(inputs: SiteInputs) -> dict[str, str]:
+    """Render every planned page: output path -> text."""
+    environment = make_environment(inputs.urls, inputs.today)
+    return {page.path: page.text if page.text is not None else
+            environment.get_template(page.template).render(page.context)
+            for page in plan_site(inputs)}
+
+
+def asset_files() -> dict[str, bytes]:
+    """The stylesheets shipped with the package, copied as they are."""
+    folder = resources.files("site_builder.templates").joinpath("assets")
+    return {f"assets/{name}": folder.joinpath(name).read_bytes() for name in ASSETS}
+
+
+def _robots(urls: SiteUrls) -> str:
+    text = "User-agent: *\nAllow: /\n"
+    if urls.origin:
+        text += f"Sitemap: {urls.absolute('sitemap.xml')}\n"
+    return text
+
+
+def last_changed(credential: Credential) -> datetime.date:
+    """The credential's last change as authored (never a file time, so builds are reproducible)."""
+    dates = [credential.updated, credential.review.last_reviewed if credential.review else None]
+    return max((d for d in dates if d), default=datetime.date(1970, 1, 1))
+
+
+# --- the Jinja environment and its named filters ----------------------------------------------
+
+WORDS = {
+    "self_paced": "self-paced", "in_person": "in person", "n_of": "choose N of M",
+    "pd_hours": "PD hours", "ptsb_credit": "PTSB credit", "CEU": "CEU", "open_badges_3": "Open Badges 3.0",
+    "clr_2": "Comprehensive Learner Record 2.0", "pdf_certificate": "PDF certificate",
+    "school_leader": "school leader", "district_leader": "district leader", "any_order": "any order",
+    "PK": "pre-K", "not_accepted": "not accepted",
+}
+
+
+def words(value: str) -> str:
+    """A field value in everyday words: 'license_renewal' -> 'license renewal'."""
+    return WORDS.get(value, str(value).replace("_", " "))
+
+
+def number(value: float) -> str:
+    return f"{value:g}" if float(value) != int(value) else str(int(value))
+
+
+def hours(value: float) -> str:
+    return f"{number(value)} hour{'s' * (value != 1)}"
+
+
+def money(amount: float, currency: str = "USD") -> str:
+    if amount == 0:
+        return "Free"
+    shown = f"{amount:,.2f}".removesuffix(".00")
+    return f"${shown}" if currency == "USD" else f"{shown} {currency}"
+
+
+def cost(value: Cost) -> str:
+    return money(value.amount, value.currency)
+
+
+def hours_range(facts: StackFacts) -> str:
+    low, high = facts.hours.low, facts.hours.high
+    return hours(low) if low == high else f"{number(low)} to {hours(high)}"
+
+
+def cost_range(facts: StackFacts) -> str:
+    if facts.currency is None:
+        return "varies by credential (priced in different currencies)"
+    low, high = facts.cost.low, facts.cost.high
+    return money(low, facts.currency) if low == high else f"{money(low, facts.currency)} to {money(high, facts.currency)}"
+
+
+def long_date(value: datetime.date) -> str:
+    return f"{value:%B} {value.day}, {value.year}"
+
+
+def make_environment(urls: SiteUrls, today: datetime.date) -> jinja2.Environment:
+    """The one Jinja environment: autoescaped, and strict about undefined names."""
+    folder = resources.files("site_builder.templates")
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(folder)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters.update(words=words, hours=hours, money=money, cost=cost, number=number,
+                               hours_range=hours_range, cost_range=cost_range, long_date=long_date,
+                               last_changed=last_changed)
+    environment.globals.update(url=urls.path, absolute_url=urls.absolute, today=today)
+    return environment
