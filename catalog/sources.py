@@ -45,6 +45,9 @@ class LoadResult:
     credentials: tuple[Source, ...]
     stacks: tuple[Source, ...]
     diagnostics: tuple[Diagnostic, ...]
+    unreadable_credentials: frozenset[str] = frozenset()
+    """File names (stems) of credentials that failed to load: known to exist, so a stack naming
+    one is not reported again as naming an unknown credential."""
 
 
 FRONT_MATTER_FENCE = "---"
@@ -66,13 +69,14 @@ def load_sources(content_dir: Path) -> LoadResult:
         diagnostics.append(error("L008", "site.yaml not found", Location(str(site_path)),
                                  "every content folder needs a site.yaml with the site title and jurisdictions"))
 
-    credentials = tuple(
-        source for path in _files(content_dir / "credentials", (".md",), diagnostics)
-        if (source := _load_markdown_file(path, diagnostics)) is not None)
+    credential_paths = _files(content_dir / "credentials", (".md",), diagnostics)
+    credentials = tuple(source for path in credential_paths
+                        if (source := _load_markdown_file(path, diagnostics)) is not None)
     stacks = tuple(
         source for path in _files(content_dir / "stacks", (".yaml", ".yml"), diagnostics)
         if (source := _load_yaml_file(path, Kind.STACK, diagnostics)) is not None)
-    return LoadResult(content_dir, site, credentials, stacks, tuple(diagnostics))
+    unreadable = frozenset(path.stem for path in credential_paths) - {source.stem for source in credentials}
+    return LoadResult(content_dir, site, credentials, stacks, tuple(diagnostics), unreadable)
 
 
 def _files(folder: Path, suffixes: tuple[str, ...], diagnostics: list[Diagnostic]) -> list[Path]:

@@ -16,9 +16,15 @@ from catalog.sources import Source
 MIN_MEMBERS = 2
 
 
-def check_stack_members(stacks: Iterable[Source], credentials: Iterable[Source]) -> Iterator[Diagnostic]:
-    """Members exist, are published, appear once; there are enough; `n` fits the member count."""
-    status_by_id = {c.data.get("id"): c.data.get("status", "active") for c in credentials}
+def check_stack_members(stacks: Iterable[Source], credentials: Iterable[Source],
+                        unreadable: Iterable[str] = ()) -> Iterator[Diagnostic]:
+    """Members exist, are published, appear once; there are enough; `n` fits the member count.
+
+    Members are matched by file name, which validation requires to equal the id; a credential
+    whose file is broken is reported once, for its own file, not again for every stack.
+    """
+    status_by_id: dict[str, object] = {c.stem: c.data.get("status", "active") for c in credentials}
+    status_by_id.update({stem: None for stem in unreadable})
     stack_ids = {s.data.get("id") for s in stacks}
     for stack in stacks:
         members = stack.data.get("credentials")
@@ -40,7 +46,7 @@ def check_stack_members(stacks: Iterable[Source], credentials: Iterable[Source])
                 yield error("S001", f"unknown credential '{member}'", where,
                             did_you_mean(member, [c for c in status_by_id if isinstance(c, str)])
                             or f"add content/credentials/{member}.md or fix the id")
-            elif status_by_id[member] != "active":
+            elif status_by_id[member] not in ("active", None):
                 yield error("S002", f"credential '{member}' is {status_by_id[member]}, so it is not published",
                             where, "publish the credential (status: active) or remove it from the stack")
             seen.add(member)

@@ -48,7 +48,7 @@ def validate_sources(loaded: LoadResult) -> list[Diagnostic]:
             diagnostics.extend(_check_jurisdictions(source, jurisdictions))
     diagnostics.extend(_check_duplicate_ids(loaded.credentials))
     diagnostics.extend(_check_duplicate_ids(loaded.stacks))
-    diagnostics.extend(check_stack_members(loaded.stacks, loaded.credentials))
+    diagnostics.extend(check_stack_members(loaded.stacks, loaded.credentials, loaded.unreadable_credentials))
     return diagnostics
 
 

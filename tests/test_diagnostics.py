@@ -1,0 +1,46 @@
+"""Every diagnostic code, as a table of small cases (tests/fixtures/diagnostics.yaml)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from catalog.yaml_positions import parse_yaml
+from site_builder.cli import main
+
+CASES_FILE = Path(__file__).parent / "fixtures" / "diagnostics.yaml"
+
+
+def _cases() -> list:
+    data, positions, problems = parse_yaml(CASES_FILE.read_text(encoding="utf-8"), str(CASES_FILE))
+    assert not problems
+    return [pytest.param(case, id=f"line{positions.of_value((i,)).line}-{case['name']}") for i, case in enumerate(data)]
+
+
+def run_validate(content: Path, capsys, *extra: str) -> tuple[int, list[dict]]:
+    code = main(["validate", "--content", str(content), "--format", "json", *extra])
+    return code, json.loads(capsys.readouterr().out)
+
+
+@pytest.mark.parametrize("case", _cases())
+def test_diagnostic(case: dict, make_content, capsys) -> None:
+    files = dict(case.get("write", {}))
+    files.update({path: text.encode("latin-1") for path, text in case.get("bytes", {}).items()})
+    content = make_content(files, edits=case.get("edit"), delete=tuple(case.get("delete", ())))
+    for source, target in case.get("copy", {}).items():
+        (content / target).write_bytes((content / source).read_bytes())
+
+    code, diagnostics = run_validate(content, capsys)
+
+    found = [f"{Path(d['path']).relative_to(content).as_posix()}:{d['line']}:{d['col']}: {d['severity']}[{d['code']}]"
+             for d in diagnostics]
+    assert found == case["expect"]
+    assert code == (1 if any(d["severity"] == "error" for d in diagnostics) else 0)
+
+
+def test_every_code_in_the_docs_has_a_case() -> None:
+    documented = set(__import__("re").findall(r"^### ([A-Z]\d{3})\b", (Path(__file__).parent.parent / "docs" / "content-format.md").read_text(), __import__("re").M))
+    tested = {line.split("[")[1].rstrip("]") for case in _cases() for line in case.values[0]["expect"]}
+    assert documented == tested
