@@ -58,7 +58,8 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
         Page("index.html", "home.html", {**common, "page_path": "", "stacks": stacks, "facts": facts,
                                           "credentials": credentials}),
         Page("credentials/index.html", "credentials.html", {**common, "page_path": "credentials/",
-                                                             "credentials": credentials}),
+                                                             "credentials": credentials,
+                                                             "areas": group_by_area(credentials)}),
         Page("stacks/index.html", "stacks.html", {**common, "page_path": "stacks/", "stacks": stacks,
                                                    "facts": facts}),
         Page("404.html", "404.html", {**common, "page_path": "404.html"}),
@@ -90,6 +91,15 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
     pages.append(Page("robots.txt", text=_robots(urls)))
     pages.append(Page(".nojekyll", text=""))
     return pages
+
+
+def group_by_area(credentials: tuple[Credential, ...]) -> list[tuple[str, list[Credential]]]:
+    """Credentials by area (alphabetical, 'Other' last), each group sorted by title."""
+    groups: dict[str, list[Credential]] = {}
+    for credential in credentials:
+        groups.setdefault(credential.area or "Other", []).append(credential)
+    order = sorted(groups, key=lambda area: (area == "Other", area))
+    return [(area, sorted(groups[area], key=lambda c: (c.title, c.id))) for area in order]
 
 
 def render_site(inputs: SiteInputs) -> dict[str, str]:

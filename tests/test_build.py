@@ -1,0 +1,141 @@
+"""`credcat build`: what reaches the output, what never does, and that nothing is lost."""
+
+from __future__ import annotations
+
+import filecmp
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from site_builder.cli import main
+from site_builder.publish import MARKER
+from tests.linkcheck import broken_links
+
+
+def build(content: Path, out: Path, *extra: str) -> int:
+    return main(["build", "--content", str(content), "--out", str(out), "--no-search", *extra])
+
+
+def tree_digest(folder: Path, skip: str = "pagefind") -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and skip not in p.relative_to(folder).parts}
+
+
+def all_text(folder: Path) -> str:
+    return "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in sorted(folder.rglob("*")) if p.is_file())
+
+
+def test_build_writes_every_page(make_content, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert build(make_content(), out, "--base-url", "https://owner.github.io/repo/") == 0
+    files = {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()}
+    assert {"index.html", "404.html", "robots.txt", ".nojekyll", "catalog.json", "sitemap.xml", "feed.xml",
+            "credentials/index.html", "credentials/alpha/index.html", "credentials/alpha/credential.json",
+            "credentials/beta/index.html", "stacks/index.html", "stacks/pair/index.html", "stacks/pair/stack.json",
+            "assets/site.css", "assets/print.css", "badges/alpha.svg", MARKER} <= files
+
+
+def test_links_resolve_at_root_and_under_a_sub_path(make_content, tmp_path: Path) -> None:
+    content = make_content()
+    for base in ("/", "/repo/"):
+        out = tmp_path / f"site{base.strip('/')}"
+        assert build(content, out, "--base-url", base) == 0
+        assert broken_links(out, base) == []
+        home = (out / "index.html").read_text()
+        assert f'href="{base}credentials/"' in home
+        assert f'href="{base}assets/site.css"' in home
+
+
+def test_404_links_are_absolute_with_the_base_path(make_content, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(make_content(), out, "--base-url", "https://owner.github.io/repo/")
+    page = (out / "404.html").read_text()
+    assert 'href="/repo/credentials/"' in page and 'href="/repo/assets/site.css"' in page
+    assert "https://owner.github.io/repo/credentials/alpha/" in (out / "sitemap.xml").read_text()
+
+
+def test_drafts_and_private_fields_never_reach_the_output(make_content, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert build(make_content(), out) == 0
+    text = all_text(out)
+    assert "PRIVATE-MARKER" not in text and "secret_note" not in text
+    assert "DRAFT-MARKER-GAMMA" not in text and "gamma" not in text
+    assert not (out / "credentials" / "gamma").exists()
+
+
+def test_drafts_are_built_and_marked_on_request(make_content, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert build(make_content(), out, "--drafts") == 0
+    page = (out / "credentials" / "gamma" / "index.html").read_text()
+    assert "DRAFT-MARKER-GAMMA" in page and "Draft:" in page
+    assert "PRIVATE-MARKER" not in all_text(out)
+
+
+def test_credential_json_is_the_complete_public_record(make_content, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(make_content(), out)
+    record = json.loads((out / "credentials" / "alpha" / "credential.json").read_text())
+    assert record["id"] == "alpha" and record["stacks"] == ["pair"]
+    assert record["description"].startswith("Alpha is a quick")
+    for component in ("research", "resources", "evaluation", "evidence", "recognition", "submission"):
+        assert record[component], component
+    assert "private" not in record and "source" not in record
+    catalog = json.loads((out / "catalog.json").read_text())
+    assert [c["id"] for c in catalog["credentials"]] == ["alpha", "beta"]
+
+
+def test_two_builds_are_byte_identical(make_content, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    content = make_content()
+    assert build(content, tmp_path / "one", "--base-url", "https://o.github.io/r/") == 0
+    assert build(content, tmp_path / "two", "--base-url", "https://o.github.io/r/") == 0
+    assert tree_digest(tmp_path / "one") == tree_digest(tmp_path / "two")
+
+
+def test_a_failing_build_leaves_the_previous_output_untouched(make_content, tmp_path: Path) -> None:
+    content = make_content()
+    out = tmp_path / "site"
+    assert build(content, out) == 0
+    before = tree_digest(out)
+    alpha = content / "credentials" / "alpha.md"
+    alpha.write_text(alpha.read_text().replace("effort_hours: 4", "effort_hours: twelve"))
+    assert build(content, out) == 1
+    assert tree_digest(out) == before
+    assert [p.name for p in tmp_path.iterdir() if "credcat" in p.name] == []  # no staging left behind
+
+
+def test_a_build_never_modifies_content(make_content, tmp_path: Path) -> None:
+    content = make_content()
+    before = tree_digest(content)
+    assert build(content, tmp_path / "site") == 0
+    assert tree_digest(content) == before
+
+
+def test_refuses_a_folder_of_foreign_files(make_content, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "thesis.docx").write_text("years of work")
+    assert build(make_content(), out) == 2
+    assert "did not write" in capsys.readouterr().err
+    assert (out / "thesis.docx").read_text() == "years of work"
+
+
+@pytest.mark.parametrize("out", ["content", ".", "content/credentials"])
+def test_refuses_to_write_over_content_even_with_force(make_content, tmp_path: Path, monkeypatch, out: str) -> None:
+    content = make_content()
+    monkeypatch.chdir(tmp_path)
+    before = tree_digest(content)
+    assert build(Path("content"), Path(out), "--force") == 2
+    assert tree_digest(content) == before
+
+
+def test_rebuilding_over_our_own_output_is_allowed(make_content, tmp_path: Path) -> None:
+    content, out = make_content(), tmp_path / "site"
+    assert build(content, out) == 0
+    assert build(content, out) == 0
+
+
+def test_bad_base_url_is_a_usage_error(make_content, tmp_path: Path) -> None:
+    assert build(make_content(), tmp_path / "site", "--base-url", "ftp://x/") == 2

@@ -1,0 +1,90 @@
+"""The command line: exit codes, output formats, --strict, and skeletons that validate once filled."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from site_builder.cli import main
+
+
+def test_clean_content_exits_zero_with_no_diagnostics(make_content, capsys) -> None:
+    assert main(["validate", "--content", str(make_content())]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    assert captured.out.startswith("OK: 3 credentials, 1 stacks")
+
+
+def test_errors_are_printed_as_path_line_col_code_with_hints(make_content, capsys) -> None:
+    content = make_content(edits={"credentials/alpha.md": [["roles: [teacher]", "roles: [teachr]"]]})
+    assert main(["validate", "--content", str(content)]) == 1
+    err = capsys.readouterr().err
+    assert f"{content}/credentials/alpha.md:6:20: error[V003]: 'audience.roles[0]' has unknown value 'teachr'" in err
+    assert "  hint: did you mean 'teacher'?" in err
+    assert "Traceback" not in err
+
+
+def test_warnings_fail_only_under_strict(make_content, capsys) -> None:
+    content = make_content(edits={"stacks/pair.yaml": [["completion:", "colour: blue\ncompletion:"]]})
+    assert main(["validate", "--content", str(content)]) == 0
+    assert "warning[V008]" in capsys.readouterr().err
+    assert main(["validate", "--content", str(content), "--strict"]) == 1
+    assert "error[V008]" in capsys.readouterr().err
+
+
+def test_json_format_lists_diagnostic_objects(make_content, capsys) -> None:
+    content = make_content(edits={"credentials/alpha.md": [["effort_hours: 4", "effort_hours: twelve"]]})
+    assert main(["validate", "--content", str(content), "--format", "json"]) == 1
+    (diagnostic,) = json.loads(capsys.readouterr().out)
+    assert diagnostic == {"path": f"{content}/credentials/alpha.md", "line": 22, "col": 15, "severity": "error",
+                          "code": "V002", "message": "'effort_hours' must be a number, not text 'twelve'",
+                          "hint": None}
+
+
+def test_all_problems_are_reported_at_once(make_content, capsys) -> None:
+    content = make_content(edits={
+        "credentials/alpha.md": [["effort_hours: 4", "effort_hours: twelve"]],
+        "credentials/beta.md": [["grade_bands: [3-5]", "grade_bands: [K-13]"]],
+        "stacks/pair.yaml": [["[alpha, beta]", "[alpha, nope]"]]})
+    assert main(["validate", "--content", str(content), "--format", "json"]) == 1
+    assert [d["code"] for d in json.loads(capsys.readouterr().out)] == ["V002", "V003", "S001"]
+
+
+def test_missing_content_folder_is_reported_not_raised(tmp_path: Path, capsys) -> None:
+    assert main(["validate", "--content", str(tmp_path / "nowhere")]) == 1
+    assert "error[L008]" in capsys.readouterr().err
+
+
+def test_usage_errors_exit_two(capsys) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["validate", "--format", "xml"])
+    assert exit_info.value.code == 2
+
+
+def test_crlf_and_bom_are_accepted(make_content, capsys) -> None:
+    content = make_content()
+    alpha = content / "credentials" / "alpha.md"
+    alpha.write_bytes(b"\xef\xbb\xbf" + alpha.read_bytes().replace(b"\n", b"\r\n"))
+    assert main(["validate", "--content", str(content)]) == 0
+
+
+@pytest.mark.parametrize("kind, folder", [("credential", "credentials"), ("stack", "stacks")])
+def test_new_writes_a_skeleton_that_validates_once_filled(make_content, capsys, kind: str, folder: str) -> None:
+    content = make_content()
+    assert main(["new", kind, "delta", "--content", str(content)]) == 0
+    path = content / folder / ("delta.md" if kind == "credential" else "delta.yaml")
+    text = path.read_text()
+    assert "TODO" in text
+    assert main(["new", kind, "delta", "--content", str(content)]) == 2  # never overwrites
+
+    filled = (text.replace("TODO-first-credential", "alpha").replace("TODO-second-credential", "beta")
+              .replace("https://doi.org/TODO", "https://doi.org/10.1000/1").replace("https://example.org/TODO", "https://example.org/x").replace("TODO", "Filled in"))
+    path.write_text(filled)
+    capsys.readouterr()
+    assert main(["validate", "--content", str(content), "--strict"]) == 0, capsys.readouterr().err
+
+
+def test_new_refuses_a_bad_id(make_content) -> None:
+    assert main(["new", "credential", "Bad_Id", "--content", str(make_content())]) == 2
