@@ -6,11 +6,14 @@ they can never disagree about what is valid.
 
 from __future__ import annotations
 
+import datetime
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
 from catalog.diagnostics import Diagnostic, Location, has_errors, sort_diagnostics
+from catalog.labels import check_label, check_stack_label_numbers, label_stack
 from catalog.model import Credential, Issuer, Site, Stack, from_data
 from catalog.sources import LoadResult, Source, load_sources
 from catalog.stacks import stacks_by_credential
@@ -49,13 +52,52 @@ class CatalogResult:
     diagnostics: tuple[Diagnostic, ...]
 
 
-def read_catalog(content_dir: Path) -> CatalogResult:
-    """Load and validate `content_dir`; the catalog is None whenever there is any error."""
+def read_catalog(content_dir: Path, today: datetime.date) -> CatalogResult:
+    """Load and validate `content_dir`; the catalog is None whenever there is any error.
+
+    `today` dates the checks that age (recognition rows to re-confirm), so a build with a fixed
+    date (SOURCE_DATE_EPOCH) always reports the same.
+    """
     loaded = load_sources(content_dir)
-    diagnostics = sort_diagnostics(loaded.diagnostics + tuple(validate_sources(loaded)))
+    diagnostics = loaded.diagnostics + tuple(validate_sources(loaded, today))
     if has_errors(diagnostics) or loaded.site is None:
-        return CatalogResult(None, diagnostics)
-    return CatalogResult(build_catalog(loaded), diagnostics)
+        return CatalogResult(None, sort_diagnostics(diagnostics))
+    catalog = build_catalog(loaded)
+    diagnostics += tuple(check_labels(catalog))
+    if has_errors(diagnostics):
+        return CatalogResult(None, sort_diagnostics(diagnostics))
+    return CatalogResult(catalog, sort_diagnostics(diagnostics))
+
+
+def check_labels(catalog: Catalog) -> list[Diagnostic]:
+    """QAS-06: every label plain and readable; every number in a stack label true."""
+    glossary = [term for term, _ in catalog.site.glossary]
+    problems: list[Diagnostic] = []
+    for item in catalog.credentials + catalog.stacks:
+        problems += check_label(item.label, item.label_at or item.source, glossary)
+    for stack in catalog.stacks:
+        facts = label_stack(stack, catalog.members(stack))
+        problems += check_stack_label_numbers(stack, facts, stack.label_at or stack.source)
+    return problems
+
+
+def resolve_today(value: str | None = None) -> datetime.date:
+    """An explicit date, else SOURCE_DATE_EPOCH (reproducible builds), else the real date.
+
+    Raises ValueError with a readable message for a malformed value.
+    """
+    if value:
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"--today must be a date as YYYY-MM-DD, not {value!r}") from None
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date()
+        except ValueError:
+            raise ValueError(f"SOURCE_DATE_EPOCH must be whole seconds, not {epoch!r}") from None
+    return datetime.date.today()
 
 
 def build_catalog(loaded: LoadResult) -> Catalog:
@@ -63,11 +105,13 @@ def build_catalog(loaded: LoadResult) -> Catalog:
     assert loaded.site is not None
     site = from_data(Site, loaded.site.data, source=loaded.site.location)
     credentials = tuple(_credential(source, site.issuer) for source in loaded.credentials)
-    stacks = tuple(from_data(Stack, source.data, source=source.location) for source in loaded.stacks)
+    stacks = tuple(from_data(Stack, source.data, source=source.location,
+                             label_at=source.positions.of_value(("label",))) for source in loaded.stacks)
     return Catalog.of(site, credentials, stacks)
 
 
 def _credential(source: Source, default_issuer: Issuer) -> Credential:
     issuer = from_data(Issuer, source.data["issuer"]) if "issuer" in source.data else default_issuer
     return from_data(Credential, source.data, source=Location(source.path), issuer=issuer,
-                     description=source.body, description_line=source.body_line)
+                     description=source.body, description_line=source.body_line,
+                     label_at=source.positions.of_value(("label",)))

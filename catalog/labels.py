@@ -6,11 +6,14 @@ plain sentence (`label`); everything else on a label card is computed here from 
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable
 
+from catalog.diagnostics import Diagnostic, Location, error, warning
 from catalog.model import Credential, Evidence, RecognitionRow, Stack
+from catalog.readability import flesch_kincaid_grade, sentences
 
 ROLE_ORDER = ("teacher", "paraprofessional", "instructional_support", "operational_support", "school_leader",
               "district_leader")
@@ -109,3 +112,71 @@ def credit_by_unit(rows: Iterable[RecognitionRow]) -> dict[tuple[str, str, str],
         if row.credit is not None:
             totals[(row.jurisdiction, row.use, row.credit.unit)] += row.credit.amount
     return dict(totals)
+
+
+# --- label checks (MPOS QAS-06: plain and accurate) ------------------------------------------
+
+MAX_LABEL_LENGTH = 160
+MAX_GRADE = 9.0
+ACRONYM = re.compile(r"\b[A-Za-z]*[A-Z][A-Za-z]*[A-Z][A-Za-z]*\b")
+GRADE_BAND = re.compile(r"\b(?:P?K|\d{1,2})-\d{1,2}\b")
+COUNTED_NOUNS = ("credential", "micro-credential", "microcredential", "hour")
+NUMBER = re.compile(r"\b(\d+(?:\.\d+)?|" + "|".join(NUMBER_WORDS[1:]) + r")\b((?:\s+[\w-]+){0,3})", re.IGNORECASE)
+
+
+def check_label(label: str, at: Location, glossary: Iterable[str]) -> list[Diagnostic]:
+    """One plain sentence, short, readable, every acronym defined (credential and stack labels)."""
+    problems = []
+    if len(sentences(label)) > 1:
+        problems.append(warning("B001", "the label is more than one sentence", at,
+                                "keep the label to one sentence; put detail in the description"))
+    if len(label) > MAX_LABEL_LENGTH:
+        problems.append(warning("B002", f"the label is {len(label)} characters long (at most {MAX_LABEL_LENGTH})", at,
+                                "say what the earner will be able to do, in fewer words"))
+    grade = flesch_kincaid_grade(label)
+    if grade > MAX_GRADE:
+        problems.append(warning("B003", f"the label reads at grade {grade:g} (Flesch-Kincaid; at most {MAX_GRADE:g})",
+                                at, "use shorter words and a shorter sentence"))
+    defined = set(glossary)
+    for acronym in dict.fromkeys(ACRONYM.findall(label)):
+        if acronym not in defined and acronym.removesuffix("s") not in defined:
+            problems.append(warning("B004", f"acronym '{acronym}' in the label is not defined", at,
+                                    f"define it under 'glossary' in site.yaml, e.g. {acronym}: what it stands for"))
+    return problems
+
+
+def _number_value(token: str) -> float:
+    word = token.lower()
+    return float(NUMBER_WORDS.index(word)) if word in NUMBER_WORDS else float(token)
+
+
+def check_stack_label_numbers(stack: Stack, facts: StackFacts, at: Location) -> list[Diagnostic]:
+    """Every number the label states must match the computed facts (an error: labels must be accurate)."""
+    counts = {float(facts.credential_count), float(facts.required_count)}
+    hour_values = {facts.hours.low, facts.hours.high}
+    problems = []
+    for match in NUMBER.finditer(GRADE_BAND.sub(" ", stack.label)):
+        # What is counted: the first counted noun within the next three words ("four short credentials").
+        following = match.group(2).lower().split()
+        unit = next((word for word in following if word.startswith(COUNTED_NOUNS)), "")
+        value = _number_value(match.group(1))
+        if not match.group(1)[0].isdigit() and not unit:
+            continue  # "one" in "one plain step" is not a count; "three credentials" is
+        if unit.startswith("hour"):
+            allowed, what = hour_values, f"total hours are {_span(facts.hours.low, facts.hours.high)}"
+        elif "credential" in unit:
+            allowed, what = counts, f"the stack has {facts.credential_count} credentials ({facts.rule})"
+        else:
+            allowed = counts | hour_values
+            what = f"the stack has {facts.credential_count} credentials ({facts.rule}), {_span(facts.hours.low, facts.hours.high)} hours"
+        if value not in allowed:
+            stated = " ".join([match.group(1)] + following[: following.index(unit) + 1] if unit else [match.group(1)])
+            problems.append(error("B005", f"the label says '{stated}', but {what}", at,
+                                  "fix the number, or leave numbers out: the label card shows the computed facts"))
+    return problems
+
+
+def _span(low: float, high: float) -> str:
+    def show(value: float) -> str:
+        return f"{value:g}"
+    return show(low) if low == high else f"{show(low)} to {show(high)}"

@@ -226,6 +226,7 @@ class Credential:
     badge: Badge | None = None
     record: Record | None = None
     review: Review | None = None
+    label_at: Location | None = None
 
     @property
     def is_draft(self) -> bool:
@@ -254,6 +255,7 @@ class Stack:
     sequence: str = "ordered"
     completion: Completion = field(default_factory=Completion)
     licensure_fit: tuple[RecognitionRow, ...] = ()
+    label_at: Location | None = None
 
     @property
     def is_draft(self) -> bool:

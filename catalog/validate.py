@@ -30,7 +30,7 @@ SCHEMA_BASE = "https://credential-catalog.example/schema/"
 SCHEMA_FOR_KIND = {Kind.SITE: "site", Kind.CREDENTIAL: "credential", Kind.STACK: "stack"}
 
 
-def validate_sources(loaded: LoadResult) -> list[Diagnostic]:
+def validate_sources(loaded: LoadResult, today: datetime.date) -> list[Diagnostic]:
     """All diagnostics for loaded content, unsorted; loading diagnostics are not repeated."""
     diagnostics: list[Diagnostic] = []
     sources = ([loaded.site] if loaded.site else []) + list(loaded.credentials) + list(loaded.stacks)
@@ -46,6 +46,8 @@ def validate_sources(loaded: LoadResult) -> list[Diagnostic]:
     if jurisdictions is not None:
         for source in loaded.credentials + loaded.stacks:
             diagnostics.extend(_check_jurisdictions(source, jurisdictions))
+    for source in loaded.credentials + loaded.stacks:
+        diagnostics.extend(_check_recognition_age(source, today))
     diagnostics.extend(_check_duplicate_ids(loaded.credentials))
     diagnostics.extend(_check_duplicate_ids(loaded.stacks))
     diagnostics.extend(check_stack_members(loaded.stacks, loaded.credentials, loaded.unreadable_credentials))
@@ -284,3 +286,29 @@ def _check_badge_image(source: Source, root: Path) -> Iterator[Diagnostic]:
         yield error("R005", f"badge image '{image}' not found in the content folder",
                     source.positions.of_value(("badge", "image")),
                     "give a path relative to the content folder, e.g. badges/my-badge.svg")
+
+
+RECONFIRM_AFTER_MONTHS = 12
+
+
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    for last_day in (day.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month + 1, min(day.day, last_day))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def _check_recognition_age(source: Source, today: datetime.date) -> Iterator[Diagnostic]:
+    """Recognition is stated on a date; after a year a recognizer should confirm it again."""
+    cutoff = months_before(today, RECONFIRM_AFTER_MONTHS)
+    for key in ("recognition", "licensure_fit"):
+        for index, row in _items(source.data, key):
+            as_of = row.get("as_of")
+            if isinstance(as_of, str) and _is_date(as_of) and datetime.date.fromisoformat(as_of) < cutoff:
+                yield warning("R006", f"recognition for {row.get('jurisdiction')} is as of {as_of}, "
+                              f"more than {RECONFIRM_AFTER_MONTHS} months ago: it needs re-confirmation",
+                              source.positions.of_value((key, index, "as_of")),
+                              "confirm it with the recognizer, then update 'as_of' (the site flags it until then)")

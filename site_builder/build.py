@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from catalog.content import read_catalog
+from catalog.content import read_catalog, resolve_today
 from catalog.diagnostics import Diagnostic, has_errors, sort_diagnostics
 from site_builder.markdown import render_descriptions
 from site_builder.publish import OutputRefused, check_output_folder, publish_site
@@ -43,7 +42,7 @@ class BuildOptions:
             urls = SiteUrls.parse(args.base_url)
         except BaseUrlError as exc:
             raise UsageError(str(exc)) from None
-        return cls(args.content, args.out, urls, resolve_today(args.today), drafts=args.drafts,
+        return cls(args.content, args.out, urls, today_or_usage_error(args.today), drafts=args.drafts,
                    strict=args.strict, force=args.force, search=not args.no_search)
 
 
@@ -54,20 +53,11 @@ class BuildOutcome:
     summary: str = ""
 
 
-def resolve_today(value: str | None) -> datetime.date:
-    """--today, else SOURCE_DATE_EPOCH (reproducible builds), else the real date."""
-    if value:
-        try:
-            return datetime.date.fromisoformat(value)
-        except ValueError:
-            raise UsageError(f"--today must be a date as YYYY-MM-DD, not {value!r}") from None
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        try:
-            return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date()
-        except ValueError:
-            raise UsageError(f"SOURCE_DATE_EPOCH must be whole seconds, not {epoch!r}") from None
-    return datetime.date.today()
+def today_or_usage_error(value: str | None) -> datetime.date:
+    try:
+        return resolve_today(value)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def build(options: BuildOptions) -> BuildOutcome:
@@ -78,7 +68,7 @@ def build(options: BuildOptions) -> BuildOutcome:
     except OutputRefused as exc:
         raise UsageError(str(exc)) from None
 
-    result = read_catalog(options.content)
+    result = read_catalog(options.content, options.today)
     if result.catalog is None or has_errors(result.diagnostics, strict=options.strict):
         return BuildOutcome(False, result.diagnostics)
     catalog = result.catalog.published(include_drafts=options.drafts)

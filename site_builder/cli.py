@@ -35,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="check content and report every problem")
     content_options(validate)
     validate.add_argument("--format", choices=("text", "json"), default="text")
+    validate.add_argument("--today", metavar="YYYY-MM-DD", help="date for age checks (default: today)")
 
     build = commands.add_parser("build", help="validate, then build the static site")
     content_options(build)
@@ -97,9 +98,14 @@ def _summary(diagnostics: Sequence[Diagnostic], strict: bool) -> str:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from catalog.content import read_catalog
+    from catalog.content import read_catalog, resolve_today
 
-    result = read_catalog(args.content)
+    try:
+        today = resolve_today(args.today)
+    except ValueError as exc:
+        print(f"credcat: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    result = read_catalog(args.content, today)
     diagnostics = list(result.diagnostics)
     if result.catalog is not None:
         from site_builder.markdown import check_descriptions

@@ -15,7 +15,7 @@ from catalog.model import Credential, Stack
 from site_builder.urls import SiteUrls
 
 # Fields of the model that describe where content came from, not the credential itself.
-_INTERNAL_FIELDS = frozenset({"source", "description_line"})
+_INTERNAL_FIELDS = frozenset({"source", "description_line", "label_at"})
 
 
 def plain(value: Any) -> Any:

@@ -14,7 +14,8 @@ import time
 from importlib import resources
 from pathlib import Path
 
-from site_builder.build import BuildOptions, UsageError, build, resolve_today
+from catalog.content import resolve_today
+from site_builder.build import BuildOptions, UsageError, build
 from site_builder.urls import SiteUrls
 
 

@@ -22,6 +22,15 @@ def write_files(root: Path, files: Mapping[str, str | bytes]) -> None:
             target.write_text(data, encoding="utf-8")
 
 
+TODAY = "2026-11-24"
+"""Tests run on a fixed date, so that checks which age (R006, QAS-12) give the same answer every year."""
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795478400")  # 2026-11-24T00:00:00Z
+
+
 @pytest.fixture
 def make_content(tmp_path: Path) -> Callable[..., Path]:
     """Copy the small valid fixture catalog into tmp_path, then apply changes.
