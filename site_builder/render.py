@@ -19,6 +19,8 @@ from catalog.labels import StackFacts, label_stack
 from catalog.model import Cost, Credential, Stack
 from site_builder.exports import credential_record, stack_record, plain, to_json
 from site_builder.markdown import RenderedMarkdown
+from site_builder.search import (FILTER_ORDER, credential_facets, credential_sort_keys, stack_facets,
+                                 stack_sort_keys)
 from site_builder.urls import SiteUrls
 
 ASSETS = ("site.css", "print.css")
@@ -52,7 +54,8 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
     credentials = catalog.credentials
     stacks = catalog.stacks
     facts = {s.id: label_stack(s, catalog.members(s)) for s in stacks}
-    common = {"site": catalog.site, "drafts": inputs.drafts, "search": inputs.search}
+    common = {"site": catalog.site, "drafts": inputs.drafts, "search": inputs.search,
+              "filter_order": FILTER_ORDER}
 
     pages: list[Page] = [
         Page("index.html", "home.html", {**common, "page_path": "", "stacks": stacks, "facts": facts,
@@ -66,16 +69,22 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
     ]
     for credential in credentials:
         stack_ids = catalog.stacks_of.get(credential.id, ())
+        its_stacks = [s for s in stacks if s.id in stack_ids]
         pages.append(Page(f"credentials/{credential.id}/index.html", "credential.html", {
             **common, "page_path": f"credentials/{credential.id}/", "credential": credential,
-            "description": inputs.descriptions[credential.id].html,
-            "stacks": [s for s in stacks if s.id in stack_ids]}))
+            "description": inputs.descriptions[credential.id].html, "stacks": its_stacks,
+            "indexed": not credential.is_draft,
+            "facets": credential_facets(credential, its_stacks, catalog.site),
+            "sort_keys": credential_sort_keys(credential)}))
         pages.append(Page(f"credentials/{credential.id}/credential.json",
                           text=to_json(credential_record(credential, stack_ids, urls))))
     for stack in stacks:
+        members = catalog.members(stack)
         pages.append(Page(f"stacks/{stack.id}/index.html", "stack.html", {
             **common, "page_path": f"stacks/{stack.id}/", "stack": stack, "facts": facts[stack.id],
-            "members": catalog.members(stack), "titles": {m.id: m.title for m in catalog.members(stack)}}))
+            "members": members, "titles": {m.id: m.title for m in members}, "indexed": not stack.is_draft,
+            "facets": stack_facets(stack, facts[stack.id], members, catalog.site),
+            "sort_keys": stack_sort_keys(stack, facts[stack.id], members)}))
         pages.append(Page(f"stacks/{stack.id}/stack.json",
                           text=to_json(stack_record(stack, plain(facts[stack.id]), urls))))
     pages.append(Page("catalog.json", text=to_json({

@@ -56,3 +56,55 @@ def make_content(tmp_path: Path) -> Callable[..., Path]:
         return root
 
     return make
+
+
+SAMPLE_TODAY = "2026-11-24"
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> Path:
+    """The bundled sample catalog, built once (with its Pagefind index) for /repo/."""
+    from site_builder.cli import main
+
+    out = tmp_path_factory.mktemp("sample") / "site"
+    code = main(["build", "--content", str(REPO / "content"), "--out", str(out), "--base-url",
+                 "https://owner.github.io/repo/", "--today", SAMPLE_TODAY])
+    assert code == 0
+    return out
+
+
+@pytest.fixture(scope="session")
+def site_url(sample_site: Path):
+    from tests.browser_support import serve_site
+
+    with serve_site(sample_site, "/repo/") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, require_chromium
+
+    require_chromium()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page that records console errors and failed requests; the test fails on any."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.problems = []
+    page.on("console", lambda message: message.type == "error" and page.problems.append(f"console: {message.text}"))
+    page.on("pageerror", lambda exc: page.problems.append(f"page error: {exc}"))
+    page.on("requestfailed", lambda request: page.problems.append(f"request failed: {request.url}"))
+    page.on("response", lambda response: response.status >= 400 and not page.expect_404
+            and page.problems.append(f"HTTP {response.status}: {response.url}"))
+    page.expect_404 = False
+    yield page
+    context.close()
