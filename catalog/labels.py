@@ -160,6 +160,8 @@ def check_stack_label_numbers(stack: Stack, facts: StackFacts, at: Location) -> 
         following = match.group(2).lower().split()
         unit = next((word for word in following if word.startswith(COUNTED_NOUNS)), "")
         value = _number_value(match.group(1))
+        if match.group(1).isdigit() and len(match.group(1)) == 4 and not unit:
+            continue  # a year, such as 2026
         if not match.group(1)[0].isdigit() and not unit:
             continue  # "one" in "one plain step" is not a count; "three credentials" is
         if unit.startswith("hour"):

@@ -47,8 +47,8 @@ def check_stack_members(stacks: Iterable[Source], credentials: Iterable[Source],
                             did_you_mean(member, [c for c in status_by_id if isinstance(c, str)])
                             or f"add content/credentials/{member}.md or fix the id")
             elif status_by_id[member] not in ("active", None):
-                yield error("S002", f"credential '{member}' is {status_by_id[member]}, so it is not published",
-                            where, "publish the credential (status: active) or remove it from the stack")
+                yield error("S002", f"credential '{member}' is {status_by_id[member]}; a stack can only list active credentials",
+                            where, "make the credential active, or remove it from the stack")
             seen.add(member)
         if len(members) < MIN_MEMBERS:
             yield error("S004", f"a stack needs at least {MIN_MEMBERS} credentials, this one has {len(members)}",
