@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime
 import functools
 import re
-from pathlib import Path
 from collections import Counter
+from pathlib import Path
 from importlib import resources
 from typing import Any, Iterable, Iterator
 from urllib.parse import urlsplit
@@ -23,6 +23,7 @@ import yaml
 
 from catalog.diagnostics import Diagnostic, Location, closest, did_you_mean, error, warning
 from catalog.sources import Kind, LoadResult, Source
+from catalog.recognition import RECONFIRM_AFTER_MONTHS, needs_reconfirmation
 from catalog.stacks import check_stack_members
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -288,26 +289,12 @@ def _check_badge_image(source: Source, root: Path) -> Iterator[Diagnostic]:
                     "give a path relative to the content folder, e.g. badges/my-badge.svg")
 
 
-RECONFIRM_AFTER_MONTHS = 12
-
-
-def months_before(day: datetime.date, months: int) -> datetime.date:
-    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
-    for last_day in (day.day, 30, 29, 28):
-        try:
-            return datetime.date(year, month + 1, min(day.day, last_day))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
 def _check_recognition_age(source: Source, today: datetime.date) -> Iterator[Diagnostic]:
     """Recognition is stated on a date; after a year a recognizer should confirm it again."""
-    cutoff = months_before(today, RECONFIRM_AFTER_MONTHS)
     for key in ("recognition", "licensure_fit"):
         for index, row in _items(source.data, key):
             as_of = row.get("as_of")
-            if isinstance(as_of, str) and _is_date(as_of) and datetime.date.fromisoformat(as_of) < cutoff:
+            if isinstance(as_of, str) and _is_date(as_of) and needs_reconfirmation(datetime.date.fromisoformat(as_of), today):
                 yield warning("R006", f"recognition for {row.get('jurisdiction')} is as of {as_of}, "
                               f"more than {RECONFIRM_AFTER_MONTHS} months ago: it needs re-confirmation",
                               source.positions.of_value((key, index, "as_of")),

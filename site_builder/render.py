@@ -16,7 +16,8 @@ import jinja2
 
 from catalog.content import Catalog
 from catalog.labels import StackFacts, label_stack
-from catalog.model import Cost, Credential, Stack
+from catalog.model import Cost, Credential, RecognitionRow, Stack
+from catalog.recognition import by_jurisdiction, needs_reconfirmation
 from site_builder.exports import credential_record, stack_record, plain, to_json
 from site_builder.markdown import RenderedMarkdown
 from site_builder.search import (FILTER_ORDER, credential_facets, credential_sort_keys, stack_facets,
@@ -87,6 +88,14 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
             "sort_keys": stack_sort_keys(stack, facts[stack.id], members)}))
         pages.append(Page(f"stacks/{stack.id}/stack.json",
                           text=to_json(stack_record(stack, plain(facts[stack.id]), urls))))
+    entries = by_jurisdiction(catalog)
+    pages.append(Page("recognition/index.html", "recognition.html", {
+        **common, "page_path": "recognition/", "entries": entries, "stacks": sorted(stacks, key=lambda s: s.title),
+        "credentials": sorted(credentials, key=lambda c: c.title)}))
+    for code, name in catalog.site.jurisdictions:
+        pages.append(Page(f"recognition/{code.lower()}/index.html", "jurisdiction.html", {
+            **common, "page_path": f"recognition/{code.lower()}/", "code": code, "name": name,
+            "entries": entries[code]}))
     pages.append(Page("catalog.json", text=to_json({
         "title": catalog.site.title,
         "credentials": [credential_record(c, catalog.stacks_of.get(c.id, ()), urls) for c in credentials],
@@ -204,4 +213,5 @@ def make_environment(urls: SiteUrls, today: datetime.date) -> jinja2.Environment
                                hours_range=hours_range, cost_range=cost_range, long_date=long_date,
                                last_changed=last_changed)
     environment.globals.update(url=urls.path, absolute_url=urls.absolute, today=today)
+    environment.tests["stale"] = lambda row: needs_reconfirmation(row.as_of, today)
     return environment

@@ -1,0 +1,60 @@
+"""Recognition: where each credential and stack counts, grouped the way a recognizer reads it.
+
+Rows are never merged or summed across items: recognition differs by state in use and unit, so
+each row stays a dated, sourced statement by one recognizer.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from catalog.model import RecognitionRow
+
+if TYPE_CHECKING:  # content imports validation, which imports this module's date rule
+    from catalog.content import Catalog
+
+RECONFIRM_AFTER_MONTHS = 12
+
+
+@dataclass(frozen=True, slots=True)
+class RecognitionEntry:
+    """One row, with the stack or credential it belongs to."""
+
+    kind: str
+    """'stack' or 'credential'."""
+    id: str
+    title: str
+    row: RecognitionRow
+
+
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` earlier (the last day of the month when it has fewer days)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    for candidate in range(day.day, 27, -1):
+        try:
+            return datetime.date(year, month + 1, candidate)
+        except ValueError:
+            continue
+    return datetime.date(year, month + 1, 28)
+
+
+def needs_reconfirmation(as_of: datetime.date, today: datetime.date) -> bool:
+    """A statement older than 12 months should be confirmed again with the recognizer."""
+    return as_of < months_before(today, RECONFIRM_AFTER_MONTHS)
+
+
+def recognition_entries(catalog: Catalog) -> tuple[RecognitionEntry, ...]:
+    """Every row, stacks first (by title), then credentials (by title)."""
+    entries = [RecognitionEntry("stack", s.id, s.title, row)
+               for s in sorted(catalog.stacks, key=lambda s: s.title) for row in s.licensure_fit]
+    entries += [RecognitionEntry("credential", c.id, c.title, row)
+                for c in sorted(catalog.credentials, key=lambda c: c.title) for row in c.recognition]
+    return tuple(entries)
+
+
+def by_jurisdiction(catalog: Catalog) -> dict[str, tuple[RecognitionEntry, ...]]:
+    """For each jurisdiction of the site (in site.yaml order), every entry that counts there."""
+    entries = recognition_entries(catalog)
+    return {code: tuple(e for e in entries if e.row.jurisdiction == code) for code, _ in catalog.site.jurisdictions}
