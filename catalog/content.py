@@ -50,6 +50,8 @@ class Catalog:
 class CatalogResult:
     catalog: Catalog | None
     diagnostics: tuple[Diagnostic, ...]
+    loaded: LoadResult | None = None
+    """The sources the catalog was built from (quality is assessed on them)."""
 
 
 def read_catalog(content_dir: Path, today: datetime.date) -> CatalogResult:
@@ -66,7 +68,7 @@ def read_catalog(content_dir: Path, today: datetime.date) -> CatalogResult:
     diagnostics += tuple(check_labels(catalog))
     if has_errors(diagnostics):
         return CatalogResult(None, sort_diagnostics(diagnostics))
-    return CatalogResult(catalog, sort_diagnostics(diagnostics))
+    return CatalogResult(catalog, sort_diagnostics(diagnostics), loaded)
 
 
 def check_labels(catalog: Catalog) -> list[Diagnostic]:

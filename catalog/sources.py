@@ -19,6 +19,7 @@ class Kind(enum.Enum):
     SITE = "site"
     CREDENTIAL = "credential"
     STACK = "stack"
+    PROFILE = "profile"
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +112,12 @@ def _read_text(path: Path, diagnostics: list[Diagnostic]) -> str | None:
         diagnostics.append(error("L002", "file is empty", Location(str(path))))
         return None
     return text
+
+
+def load_yaml_source(path: Path, kind: Kind) -> tuple[Source | None, list[Diagnostic]]:
+    """Read one YAML file of any kind (used for quality profiles)."""
+    diagnostics: list[Diagnostic] = []
+    return _load_yaml_file(path, kind, diagnostics), diagnostics
 
 
 def _load_yaml_file(path: Path, kind: Kind, diagnostics: list[Diagnostic]) -> Source | None:

@@ -28,7 +28,7 @@ from catalog.stacks import check_stack_members
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 SCHEMA_BASE = "https://credential-catalog.example/schema/"
-SCHEMA_FOR_KIND = {Kind.SITE: "site", Kind.CREDENTIAL: "credential", Kind.STACK: "stack"}
+SCHEMA_FOR_KIND: dict[Kind, str] = {Kind.SITE: "site", Kind.CREDENTIAL: "credential", Kind.STACK: "stack", Kind.PROFILE: "profile"}
 
 
 def validate_sources(loaded: LoadResult, today: datetime.date) -> list[Diagnostic]:
@@ -60,7 +60,7 @@ def validate_sources(loaded: LoadResult, today: datetime.date) -> list[Diagnosti
 @functools.cache
 def _validator(name: str) -> jsonschema.protocols.Validator:
     registry = referencing.Registry()
-    for schema_name in ("common", "credential", "stack", "site"):
+    for schema_name in (*SCHEMA_FOR_KIND.values(), "common"):
         text = resources.files("catalog.schema").joinpath(f"{schema_name}.schema.yaml").read_text("utf-8")
         contents = yaml.safe_load(text)
         registry = registry.with_resource(contents["$id"], referencing.Resource.from_contents(contents))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from catalog.content import read_catalog, resolve_today
 from catalog.diagnostics import Diagnostic, has_errors, sort_diagnostics
+from catalog.quality import DEFAULT_PROFILE, assess_quality, load_profile
 from site_builder.markdown import render_descriptions
 from site_builder.publish import OutputRefused, check_output_folder, publish_site
 from site_builder.render import SiteInputs, asset_files, render_site
@@ -79,7 +80,14 @@ def build(options: BuildOptions) -> BuildOutcome:
     if has_errors(diagnostics, strict=options.strict):
         return BuildOutcome(False, diagnostics)
 
-    inputs = SiteInputs(catalog, descriptions, options.urls, options.today, drafts=options.drafts,
+    profile, problems = load_profile(DEFAULT_PROFILE, options.content)
+    if profile is None:
+        return BuildOutcome(False, diagnostics + tuple(problems))
+    published_ids = {c.id for c in catalog.credentials}
+    quality = assess_quality([s for s in result.loaded.credentials if s.data.get("id") in published_ids],
+                             profile, options.today, [term for term, _ in catalog.site.glossary])
+
+    inputs = SiteInputs(catalog, descriptions, options.urls, options.today, quality, drafts=options.drafts,
                         search=options.search)
     files = {path: text.encode("utf-8") for path, text in render_site(inputs).items()}
     files.update(asset_files())

@@ -148,9 +148,60 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _quality(args: argparse.Namespace) -> int:
-    from site_builder.quality_report import run_quality
+    from catalog.content import resolve_today
+    from catalog.quality import DEFAULT_PROFILE, UnknownProfile, assess_quality, load_profile
+    from catalog.sources import load_sources
 
-    return run_quality(args)
+    try:
+        today = resolve_today(args.today)
+        profile, problems = load_profile(args.profile or DEFAULT_PROFILE, args.content)
+    except (ValueError, UnknownProfile) as exc:
+        print(f"credcat: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    report(problems, strict=False)
+    if profile is None:
+        print("FAILED: the quality profile has errors")
+        return EXIT_CONTENT
+    loaded = load_sources(args.content)
+    report([d for d in loaded.diagnostics if d.is_error], strict=False)  # files that could not be assessed
+    glossary = loaded.site.data.get("glossary", {}) if loaded.site else {}
+    result = assess_quality(loaded.credentials, profile, today, glossary if isinstance(glossary, dict) else {})
+    if args.format == "json":
+        print(json.dumps(result.as_json(), indent=2))
+    else:
+        print(format_quality(result, today))
+    failing = [c.id for c in result.credentials if c.status == "active" and not c.meets_all]
+    if args.require_all and failing:
+        print(f"FAILED --require-all: {len(failing)} active credential(s) do not meet every standard: "
+              + ", ".join(failing), file=sys.stderr)
+        return EXIT_CONTENT
+    return EXIT_OK
+
+
+QUALITY_MARKS = {"met": "yes", "not_met": "NO", "review": "??"}
+
+
+def format_quality(result, today) -> str:
+    """A credentials x standards table (readable without colour), then the reasons."""
+    standards = [s.id for s in result.profile.standards]
+    names = [f"{c.id}{' (draft)' if c.status == 'draft' else ''}" for c in result.credentials]
+    width = max([len(n) for n in names] + [10])
+    short = [sid.split("-")[-1][-3:] for sid in standards]
+    lines = [f"{result.profile.name}: {len(result.credentials)} credentials, as of {today.isoformat()}", "",
+             "credential".ljust(width) + "  " + " ".join(f"{s:>3}" for s in short)]
+    for name, credential in zip(names, result.credentials):
+        lines.append(name.ljust(width) + "  " + " ".join(f"{QUALITY_MARKS[v.status]:>3}" for v in credential.verdicts))
+    lines += ["", "yes = met, NO = not met, ?? = a person must review. Columns: "
+              + "; ".join(f"{sid} {s.name}" for sid, s in zip(standards, result.profile.standards))]
+    for credential in result.credentials:
+        misses = [v for v in credential.verdicts if v.status != "met"]
+        if misses:
+            lines += ["", f"{credential.id}:"]
+            lines += [f"  {v.standard} {v.status.replace('_', ' ')}: {reason}" for v in misses for reason in v.reasons]
+    meeting = sum(c.meets_all for c in result.credentials if c.status == "active")
+    active = sum(c.status == "active" for c in result.credentials)
+    lines += ["", f"{meeting} of {active} active credentials meet every standard."]
+    return "\n".join(lines)
 
 
 def _new(args: argparse.Namespace) -> int:

@@ -17,6 +17,7 @@ import jinja2
 from catalog.content import Catalog
 from catalog.labels import StackFacts, label_stack
 from catalog.model import Cost, Credential, RecognitionRow, Stack
+from catalog.quality import QualityReport
 from catalog.recognition import by_jurisdiction, needs_reconfirmation
 from site_builder.exports import credential_record, stack_record, plain, to_json
 from site_builder.markdown import RenderedMarkdown
@@ -45,6 +46,7 @@ class SiteInputs:
     descriptions: Mapping[str, RenderedMarkdown]
     urls: SiteUrls
     today: datetime.date
+    quality: QualityReport
     drafts: bool = False
     search: bool = True
 
@@ -55,8 +57,9 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
     credentials = catalog.credentials
     stacks = catalog.stacks
     facts = {s.id: label_stack(s, catalog.members(s)) for s in stacks}
+    quality = inputs.quality
     common = {"site": catalog.site, "drafts": inputs.drafts, "search": inputs.search,
-              "filter_order": FILTER_ORDER}
+              "filter_order": FILTER_ORDER, "profile": quality.profile}
 
     pages: list[Page] = [
         Page("index.html", "home.html", {**common, "page_path": "", "stacks": stacks, "facts": facts,
@@ -74,6 +77,7 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
         pages.append(Page(f"credentials/{credential.id}/index.html", "credential.html", {
             **common, "page_path": f"credentials/{credential.id}/", "credential": credential,
             "description": inputs.descriptions[credential.id].html, "stacks": its_stacks,
+            "quality": quality.for_credential(credential.id),
             "indexed": not credential.is_draft,
             "facets": credential_facets(credential, its_stacks, catalog.site),
             "sort_keys": credential_sort_keys(credential)}))
@@ -88,6 +92,9 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
             "sort_keys": stack_sort_keys(stack, facts[stack.id], members)}))
         pages.append(Page(f"stacks/{stack.id}/stack.json",
                           text=to_json(stack_record(stack, plain(facts[stack.id]), urls))))
+    pages.append(Page("quality/index.html", "quality.html", {
+        **common, "page_path": "quality/", "report": quality,
+        "titles": {c.id: c.title for c in credentials}}))
     entries = by_jurisdiction(catalog)
     pages.append(Page("recognition/index.html", "recognition.html", {
         **common, "page_path": "recognition/", "entries": entries, "stacks": sorted(stacks, key=lambda s: s.title),
@@ -158,6 +165,9 @@ WORDS = {
 }
 
 
+VERDICT_WORDS = {"met": "Met", "not_met": "Not met", "review": "Needs review"}
+
+
 def words(value: str) -> str:
     """A field value in everyday words: 'license_renewal' -> 'license renewal'."""
     return WORDS.get(value, str(value).replace("_", " "))
@@ -209,7 +219,8 @@ def make_environment(urls: SiteUrls, today: datetime.date) -> jinja2.Environment
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    environment.filters.update(words=words, hours=hours, money=money, cost=cost, number=number,
+    environment.filters.update(zip_verdicts=lambda standards, quality: list(zip(standards, quality.verdicts)),
+                               verdict_words=VERDICT_WORDS.__getitem__, words=words, hours=hours, money=money, cost=cost, number=number,
                                hours_range=hours_range, cost_range=cost_range, long_date=long_date,
                                last_changed=last_changed)
     environment.globals.update(url=urls.path, absolute_url=urls.absolute, today=today)

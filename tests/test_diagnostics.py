@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -40,7 +41,11 @@ def test_diagnostic(case: dict, make_content, capsys) -> None:
     assert code == (1 if any(d["severity"] == "error" for d in diagnostics) else 0)
 
 
-def test_every_code_in_the_docs_has_a_case() -> None:
-    documented = set(__import__("re").findall(r"^### ([A-Z]\d{3})\b", (Path(__file__).parent.parent / "docs" / "content-format.md").read_text(), __import__("re").M))
+def test_every_documented_code_has_a_case_and_every_tested_code_is_documented() -> None:
+    from tests.test_quality import PROFILE_CASES
+
+    docs = (Path(__file__).parent.parent / "docs" / "content-format.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^### ([A-Z]\d{3})\b", docs, re.M))
     tested = {line.split("[")[1].rstrip("]") for case in _cases() for line in case.values[0]["expect"]}
+    tested |= {code for _, code, _ in PROFILE_CASES.values()}
     assert documented == tested

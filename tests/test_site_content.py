@@ -93,3 +93,14 @@ def test_stale_recognition_is_flagged_on_the_page(make_content, tmp_path: Path) 
 
 def test_sample_site_links_all_resolve(sample_site: Path) -> None:
     assert broken_links(sample_site, "/repo/") == []
+
+
+def test_quality_verdicts_are_on_credential_pages_and_the_dashboard(sample_site: Path) -> None:
+    gap = page_text(sample_site, "credentials/decodable-text-small-groups")
+    assert "Quality assurance" in gap and "meets 11 of 14 standards" in gap
+    assert "QAS-07: Resources, exemplars and collaboration Not met no exemplar submission among the resources" in gap
+    full = page_text(sample_site, "credentials/exit-tickets")
+    assert "meets 14 of 14 standards, so it meets every standard" in full
+    dashboard = page_text(sample_site, "quality")
+    assert "13 of 14 credentials meet every standard" in dashboard
+    assert "QAS-12: Periodic, data-driven review 13 1 0" in dashboard
