@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Mapping
 
 from catalog.diagnostics import Diagnostic, Location, has_errors, sort_diagnostics
-from catalog.labels import check_label, check_stack_label_numbers, label_stack
+from catalog.labels import StackFacts, check_label, check_stack_label_numbers, label_stack
 from catalog.model import Credential, Issuer, Site, Stack, from_data
 from catalog.sources import LoadResult, Source, load_sources
 from catalog.stacks import stacks_by_credential
@@ -30,17 +30,23 @@ class Catalog:
     by_id: Mapping[str, Credential]
     stacks_of: Mapping[str, tuple[str, ...]]
     """Stack ids per credential id, derived from the stack files."""
+    facts: Mapping[str, StackFacts]
+    """The computed label facts of each stack, computed once."""
 
     @classmethod
     def of(cls, site: Site, credentials: tuple[Credential, ...], stacks: tuple[Stack, ...]) -> Catalog:
-        return cls(site, credentials, stacks, {c.id: c for c in credentials}, stacks_by_credential(stacks))
+        by_id = {c.id: c for c in credentials}
+        facts = {s.id: label_stack(s, tuple(by_id[m] for m in s.credentials)) for s in stacks}
+        return cls(site, credentials, stacks, by_id, stacks_by_credential(stacks), facts)
 
     def published(self, *, include_drafts: bool = False) -> Catalog:
         """The catalog as the public sees it: drafts (credentials and stacks) left out unless asked for."""
         if include_drafts:
             return self
-        return Catalog.of(self.site, tuple(c for c in self.credentials if not c.is_draft),
-                          tuple(s for s in self.stacks if not s.is_draft))
+        credentials = tuple(c for c in self.credentials if not c.is_draft)
+        stacks = tuple(s for s in self.stacks if not s.is_draft)
+        return Catalog(self.site, credentials, stacks, {c.id: c for c in credentials}, stacks_by_credential(stacks),
+                       {s.id: self.facts[s.id] for s in stacks})
 
     def members(self, stack: Stack) -> tuple[Credential, ...]:
         return tuple(self.by_id[member] for member in stack.credentials)
@@ -78,8 +84,7 @@ def check_labels(catalog: Catalog) -> list[Diagnostic]:
     for item in catalog.credentials + catalog.stacks:
         problems += check_label(item.label, item.label_at or item.source, glossary)
     for stack in catalog.stacks:
-        facts = label_stack(stack, catalog.members(stack))
-        problems += check_stack_label_numbers(stack, facts, stack.label_at or stack.source)
+        problems += check_stack_label_numbers(stack, catalog.facts[stack.id], stack.label_at or stack.source)
     return problems
 
 

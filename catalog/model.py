@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import types
 import typing
 from dataclasses import dataclass, field
@@ -295,7 +296,7 @@ def from_data(cls: type, data: Any, **extra: Any) -> Any:
     Unknown keys (such as `private`) are ignored on purpose: only fields the model declares
     can reach later stages.
     """
-    hints = typing.get_type_hints(cls)
+    hints = _type_hints(cls)
     values = {}
     for f in dataclasses.fields(cls):
         if f.name in extra:
@@ -303,6 +304,12 @@ def from_data(cls: type, data: Any, **extra: Any) -> Any:
         elif isinstance(data, dict) and f.name in data:
             values[f.name] = _convert(hints[f.name], data[f.name])
     return cls(**values)
+
+
+@functools.cache
+def _type_hints(cls: type) -> dict[str, Any]:
+    """Resolved annotations, once per class (resolving them compiles code, which is slow)."""
+    return typing.get_type_hints(cls)
 
 
 def _convert(hint: Any, value: Any) -> Any:

@@ -61,13 +61,17 @@ class CredentialQuality:
         return all(v.status == MET for v in self.verdicts)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class QualityReport:
     profile: Profile
     credentials: tuple[CredentialQuality, ...]
 
     def for_credential(self, credential_id: str) -> CredentialQuality | None:
-        return next((c for c in self.credentials if c.id == credential_id), None)
+        return self._by_id.get(credential_id)
+
+    @functools.cached_property
+    def _by_id(self) -> dict[str, CredentialQuality]:
+        return {c.id: c for c in self.credentials}
 
     def counts(self, standard_id: str, *, include_drafts: bool = False) -> dict[str, int]:
         """How many credentials meet, miss, or need review on one standard."""
@@ -293,21 +297,16 @@ def load_profile(name: str, content_dir: Path, _seen: tuple[str, ...] = ()) -> t
 @functools.cache
 def credential_fields() -> frozenset[str]:
     """Every dotted field path a credential can have, read from its schema (for Q002)."""
-    validator = _validator("credential")
     paths: set[str] = set()
 
-    def walk(node: dict, prefix: str, resolver) -> None:
-        if "$ref" in node:
-            resolved = resolver.lookup(node["$ref"])
-            node, resolver = resolved.contents, resolved.resolver
+    def walk(node: dict, prefix: str) -> None:
         for key, child in node.get("properties", {}).items():
             paths.add(prefix + key)
-            walk(child, f"{prefix}{key}.", resolver)
+            walk(child, f"{prefix}{key}.")
             if isinstance(child.get("items"), dict):
-                walk(child["items"], f"{prefix}{key}.", resolver)
+                walk(child["items"], f"{prefix}{key}.")
 
-    root = validator.schema
-    walk(root, "", validator._resolver)  # the validator's resolver knows every schema of ours
+    walk(_validator("credential").schema, "")
     return frozenset(paths)
 
 

@@ -58,3 +58,21 @@ def by_jurisdiction(catalog: Catalog) -> dict[str, tuple[RecognitionEntry, ...]]
     """For each jurisdiction of the site (in site.yaml order), every entry that counts there."""
     entries = recognition_entries(catalog)
     return {code: tuple(e for e in entries if e.row.jurisdiction == code) for code, _ in catalog.site.jurisdictions}
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixRow:
+    kind: str
+    id: str
+    title: str
+    cells: tuple[tuple[RecognitionRow, ...], ...]
+    """One cell per jurisdiction of the site, in site.yaml order."""
+
+
+def recognition_matrix(catalog: Catalog) -> tuple[MatrixRow, ...]:
+    """Stacks, then credentials (each by title), with their rows per jurisdiction, in one pass."""
+    codes = [code for code, _ in catalog.site.jurisdictions]
+    items = [("stack", s.id, s.title, s.licensure_fit) for s in sorted(catalog.stacks, key=lambda s: s.title)]
+    items += [("credential", c.id, c.title, c.recognition) for c in sorted(catalog.credentials, key=lambda c: c.title)]
+    return tuple(MatrixRow(kind, item_id, title, tuple(tuple(r for r in rows if r.jurisdiction == code) for code in codes))
+                 for kind, item_id, title, rows in items)

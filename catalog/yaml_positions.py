@@ -17,6 +17,9 @@ from catalog.diagnostics import Diagnostic, Location, error
 
 Path = tuple[str | int, ...]
 
+# libyaml's parser is about 15 times faster and reports the same positions; PyYAML wheels ship it.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 @dataclass(frozen=True, slots=True)
 class Positions:
@@ -95,7 +98,7 @@ def parse_yaml(text: str, file: str, line_offset: int = 0) -> tuple[Any, Positio
     """Parse one YAML document; `line_offset` shifts lines when it sits inside front matter."""
     converter = _Converter(file, line_offset)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         location = converter.location(mark) if mark else Location(file, 1 + line_offset)

@@ -15,10 +15,10 @@ from typing import Any, Mapping
 import jinja2
 
 from catalog.content import Catalog
-from catalog.labels import StackFacts, label_stack
+from catalog.labels import StackFacts
 from catalog.model import Cost, Credential, RecognitionRow, Stack
 from catalog.quality import QualityReport
-from catalog.recognition import by_jurisdiction, needs_reconfirmation
+from catalog.recognition import by_jurisdiction, needs_reconfirmation, recognition_matrix
 from site_builder.exports import credential_record, stack_record, plain, to_json
 from site_builder.markdown import RenderedMarkdown
 from site_builder.search import (FILTER_ORDER, credential_facets, credential_sort_keys, stack_facets,
@@ -56,7 +56,10 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
     catalog, urls = inputs.catalog, inputs.urls
     credentials = catalog.credentials
     stacks = catalog.stacks
-    facts = {s.id: label_stack(s, catalog.members(s)) for s in stacks}
+    facts = catalog.facts
+    # Each public record is built once and used both for its own file and for catalog.json.
+    records = {c.id: credential_record(c, catalog.stacks_of.get(c.id, ()), urls) for c in credentials}
+    stack_records = {s.id: stack_record(s, plain(facts[s.id]), urls) for s in stacks}
     quality = inputs.quality
     common = {"site": catalog.site, "drafts": inputs.drafts, "search": inputs.search,
               "filter_order": FILTER_ORDER, "profile": quality.profile}
@@ -81,8 +84,7 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
             "indexed": not credential.is_draft,
             "facets": credential_facets(credential, its_stacks, catalog.site),
             "sort_keys": credential_sort_keys(credential)}))
-        pages.append(Page(f"credentials/{credential.id}/credential.json",
-                          text=to_json(credential_record(credential, stack_ids, urls))))
+        pages.append(Page(f"credentials/{credential.id}/credential.json", text=to_json(records[credential.id])))
     for stack in stacks:
         members = catalog.members(stack)
         pages.append(Page(f"stacks/{stack.id}/index.html", "stack.html", {
@@ -90,23 +92,21 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
             "members": members, "titles": {m.id: m.title for m in members}, "indexed": not stack.is_draft,
             "facets": stack_facets(stack, facts[stack.id], members, catalog.site),
             "sort_keys": stack_sort_keys(stack, facts[stack.id], members)}))
-        pages.append(Page(f"stacks/{stack.id}/stack.json",
-                          text=to_json(stack_record(stack, plain(facts[stack.id]), urls))))
+        pages.append(Page(f"stacks/{stack.id}/stack.json", text=to_json(stack_records[stack.id])))
     pages.append(Page("quality/index.html", "quality.html", {
         **common, "page_path": "quality/", "report": quality,
         "titles": {c.id: c.title for c in credentials}}))
     entries = by_jurisdiction(catalog)
     pages.append(Page("recognition/index.html", "recognition.html", {
-        **common, "page_path": "recognition/", "entries": entries, "stacks": sorted(stacks, key=lambda s: s.title),
-        "credentials": sorted(credentials, key=lambda c: c.title)}))
+        **common, "page_path": "recognition/", "entries": entries, "matrix": recognition_matrix(catalog)}))
     for code, name in catalog.site.jurisdictions:
         pages.append(Page(f"recognition/{code.lower()}/index.html", "jurisdiction.html", {
             **common, "page_path": f"recognition/{code.lower()}/", "code": code, "name": name,
             "entries": entries[code]}))
     pages.append(Page("catalog.json", text=to_json({
         "title": catalog.site.title,
-        "credentials": [credential_record(c, catalog.stacks_of.get(c.id, ()), urls) for c in credentials],
-        "stacks": [stack_record(s, plain(facts[s.id]), urls) for s in stacks],
+        "credentials": [records[c.id] for c in credentials],
+        "stacks": [stack_records[s.id] for s in stacks],
     })))
     if urls.origin:
         pages.append(Page("sitemap.xml", "sitemap.xml", {**common, "page_path": "sitemap.xml", "paths": [
