@@ -33,7 +33,7 @@ serve: install
 
 ## Refresh golden files after an intended change; review the diff like code.
 golden: install
-	UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py
+	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py
 
 bench: install
 	$(BIN)/python bench/bench_build.py
