@@ -52,3 +52,50 @@ def stack_record(stack: Stack, facts: dict[str, Any] | None, urls: SiteUrls) -> 
 
 def to_json(data: Any) -> str:
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+OB3_CONTEXT = ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
+
+
+def achievement(credential: Credential, urls: SiteUrls) -> dict[str, Any] | None:
+    """The credential as an Open Badges 3.0 Achievement, so a recognizer can verify badges against it.
+
+    Achievement ids must be absolute URLs, so this needs a full --base-url (None otherwise).
+    """
+    page = urls.absolute(f"credentials/{credential.id}/")
+    if page is None:
+        return None
+    c = credential
+    criteria = "\n".join([f"Passing: {c.evaluation.passing}", ""] + [f"- {item.criterion}" for item in c.evaluation.criteria])
+    issuer = {"id": c.issuer.url or urls.absolute(""), "type": ["Profile"], "name": c.issuer.name}
+    if c.issuer.url:
+        issuer["url"] = c.issuer.url
+    if c.issuer.email:
+        issuer["email"] = c.issuer.email
+    data: dict[str, Any] = {
+        "@context": OB3_CONTEXT,
+        "id": urls.absolute(f"credentials/{c.id}/achievement.json"),
+        "type": ["Achievement"],
+        "achievementType": "MicroCredential",
+        "name": c.title,
+        "description": c.competency,
+        "criteria": {"id": page + "#evaluation", "narrative": criteria},
+        "creator": issuer,
+        "humanCode": c.id,
+        "inLanguage": "en",
+        "tag": sorted({*c.audience.roles, *c.audience.grade_bands, *c.audience.subjects}),
+        "resultDescription": [
+            {"id": page + f"#criterion-{item.id}", "type": ["ResultDescription"], "name": item.criterion,
+             "resultType": "RubricCriterionLevel", "allowedValue": list(c.evaluation.levels)}
+            for item in c.evaluation.criteria],
+    }
+    alignments = [{"type": ["Alignment"], "targetName": f"{s.framework} {s.code}" + (f": {s.name}" if s.name else ""),
+                   "targetUrl": s.url, "targetFramework": s.framework, "targetCode": str(s.code)}
+                  for s in c.standards if s.url]
+    if alignments:
+        data["alignment"] = alignments
+    if c.badge:
+        data["image"] = {"id": urls.absolute(c.badge.image), "type": "Image", "caption": c.badge.alt}
+    if c.version:
+        data["version"] = c.version
+    return data

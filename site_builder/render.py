@@ -19,7 +19,7 @@ from catalog.labels import StackFacts
 from catalog.model import Cost, Credential, RecognitionRow, Stack
 from catalog.quality import QualityReport
 from catalog.recognition import by_jurisdiction, needs_reconfirmation, recognition_matrix
-from site_builder.exports import credential_record, stack_record, plain, to_json
+from site_builder.exports import achievement, credential_record, plain, stack_record, to_json
 from site_builder.markdown import RenderedMarkdown
 from site_builder.search import (FILTER_ORDER, credential_facets, credential_sort_keys, stack_facets,
                                  stack_sort_keys)
@@ -85,6 +85,8 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
             "facets": credential_facets(credential, its_stacks, catalog.site),
             "sort_keys": credential_sort_keys(credential)}))
         pages.append(Page(f"credentials/{credential.id}/credential.json", text=to_json(records[credential.id])))
+        if (badge_class := achievement(credential, urls)) is not None:
+            pages.append(Page(f"credentials/{credential.id}/achievement.json", text=to_json(badge_class)))
     for stack in stacks:
         members = catalog.members(stack)
         pages.append(Page(f"stacks/{stack.id}/index.html", "stack.html", {

@@ -139,3 +139,31 @@ def test_rebuilding_over_our_own_output_is_allowed(make_content, tmp_path: Path)
 
 def test_bad_base_url_is_a_usage_error(make_content, tmp_path: Path) -> None:
     assert build(make_content(), tmp_path / "site", "--base-url", "ftp://x/") == 2
+
+
+def test_achievement_json_is_valid_open_badges_3(make_content, tmp_path: Path) -> None:
+    import jsonschema
+    import referencing
+
+    from tests.conftest import REPO
+
+    reference = REPO.parent / "shared" / "reference" / "openbadges-3.0" / "achievementcredential.schema.json"
+    if not reference.is_file():
+        pytest.skip("the official Open Badges 3.0 schema (../shared/reference) is not beside this clone")
+    schema = json.loads(reference.read_text())
+    validator = jsonschema.Draft201909Validator({"$ref": "#/$defs/Achievement", "$defs": schema["$defs"]})
+    out = tmp_path / "site"
+    assert build(make_content(), out, "--base-url", "https://owner.github.io/repo/") == 0
+    achievement = json.loads((out / "credentials/alpha/achievement.json").read_text())
+    assert [e.message for e in validator.iter_errors(achievement)] == []
+    assert achievement["id"] == "https://owner.github.io/repo/credentials/alpha/achievement.json"
+    assert achievement["criteria"]["id"] == "https://owner.github.io/repo/credentials/alpha/#evaluation"
+    assert [r["name"] for r in achievement["resultDescription"]] == ["The check fits the goal."]
+    broken = dict(achievement, type=["Badge"])
+    assert list(validator.iter_errors(broken)), "the schema check must be able to fail"
+
+
+def test_achievement_json_needs_a_full_base_url(make_content, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert build(make_content(), out, "--base-url", "/repo/") == 0
+    assert not (out / "credentials/alpha/achievement.json").exists()

@@ -14,7 +14,7 @@ from site_builder.cli import main
 
 GOLDEN = Path(__file__).parent / "golden"
 FILES = ["index.html", "404.html", "credentials/index.html", "credentials/alpha/index.html",
-         "credentials/alpha/credential.json", "stacks/index.html", "stacks/pair/index.html", "stacks/pair/stack.json",
+         "credentials/alpha/credential.json", "credentials/alpha/achievement.json", "stacks/index.html", "stacks/pair/index.html", "stacks/pair/stack.json",
          "recognition/index.html", "recognition/nc/index.html", "quality/index.html", "catalog.json", "sitemap.xml",
          "feed.xml", "robots.txt"]
 
