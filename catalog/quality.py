@@ -20,7 +20,7 @@ from catalog.labels import check_label
 from catalog.readability import sentences
 from catalog.recognition import months_before
 from catalog.sources import Kind, Source, load_yaml_source
-from catalog.validate import _validator, check_public_components, check_schema
+from catalog.validate import schema_validator, check_public_components, check_schema
 
 DEFAULT_PROFILE = "mpos-2024"
 MET, NOT_MET, REVIEW = "met", "not_met", "review"
@@ -306,7 +306,7 @@ def credential_fields() -> frozenset[str]:
             if isinstance(child.get("items"), dict):
                 walk(child["items"], f"{prefix}{key}.")
 
-    walk(_validator("credential").schema, "")
+    walk(schema_validator("credential").schema, "")
     return frozenset(paths)
 
 

@@ -58,7 +58,8 @@ def validate_sources(loaded: LoadResult, today: datetime.date) -> list[Diagnosti
 # --- schema --------------------------------------------------------------------------------
 
 @functools.cache
-def _validator(name: str) -> jsonschema.protocols.Validator:
+def schema_validator(name: str) -> jsonschema.protocols.Validator:
+    """The JSON Schema validator for one kind of file (site, credential, stack, profile), built once."""
     registry = referencing.Registry()
     for schema_name in (*SCHEMA_FOR_KIND.values(), "common"):
         text = resources.files("catalog.schema").joinpath(f"{schema_name}.schema.yaml").read_text("utf-8")
@@ -73,7 +74,7 @@ def _validator(name: str) -> jsonschema.protocols.Validator:
     return jsonschema.Draft202012Validator(schema, format_checker=checker)
 
 
-def _inline_refs(node: Any, resolver: referencing._core.Resolver) -> Any:
+def _inline_refs(node: Any, resolver: Any) -> Any:
     """Replace each `$ref` with the schema it names (ours never recurse).
 
     Resolving references while validating cost two thirds of validation time on a large
@@ -128,7 +129,7 @@ def field_name(path: Iterable[str | int]) -> str:
 def check_schema(source: Source) -> Iterator[Diagnostic]:
     """Report every field that breaks the file's schema, at the field's position."""
     reported_required: set[tuple] = set()
-    for problem in _validator(SCHEMA_FOR_KIND[source.kind]).iter_errors(source.data):
+    for problem in schema_validator(SCHEMA_FOR_KIND[source.kind]).iter_errors(source.data):
         path = tuple(problem.absolute_path)
         name = field_name(path)
         at = source.positions.of_value(path)

@@ -21,6 +21,7 @@ from catalog.quality import QualityReport
 from catalog.recognition import by_jurisdiction, needs_reconfirmation, recognition_matrix
 from site_builder.exports import achievement, credential_record, plain, stack_record, to_json
 from site_builder.markdown import RenderedMarkdown
+from site_builder.wording import VERDICT_WORDS, words
 from site_builder.search import (FILTER_ORDER, credential_facets, credential_sort_keys, stack_facets,
                                  stack_sort_keys)
 from site_builder.urls import SiteUrls
@@ -157,23 +158,6 @@ def last_changed(credential: Credential) -> datetime.date:
 
 
 # --- the Jinja environment and its named filters ----------------------------------------------
-
-WORDS = {
-    "self_paced": "self-paced", "in_person": "in person", "n_of": "choose N of M",
-    "pd_hours": "PD hours", "ptsb_credit": "PTSB credit", "CEU": "CEU", "open_badges_3": "Open Badges 3.0",
-    "clr_2": "Comprehensive Learner Record 2.0", "pdf_certificate": "PDF certificate",
-    "school_leader": "school leader", "district_leader": "district leader", "any_order": "any order",
-    "PK": "pre-K", "not_accepted": "not accepted",
-}
-
-
-VERDICT_WORDS = {"met": "Met", "not_met": "Not met", "review": "Needs review"}
-
-
-def words(value: str) -> str:
-    """A field value in everyday words: 'license_renewal' -> 'license renewal'."""
-    return WORDS.get(value, str(value).replace("_", " "))
-
 
 def number(value: float) -> str:
     return f"{value:g}" if float(value) != int(value) else str(int(value))

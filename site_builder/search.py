@@ -15,6 +15,7 @@ from pathlib import Path
 
 from catalog.labels import StackFacts
 from catalog.model import Credential, Site, Stack
+from site_builder.wording import words
 
 # Filter names are shown as the headings of the filter pane, so they are written for people.
 TYPE, ROLE, GRADE, SUBJECT, LEVEL, COST, HOURS, DELIVERY, PACING, COUNTS_IN, STACK, FRAMEWORK = (
@@ -30,8 +31,6 @@ def hours_band(hours: float) -> str:
 
 
 def _words(value: str) -> str:
-    from site_builder.render import words
-
     return words(value).capitalize()
 
 
