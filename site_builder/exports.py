@@ -51,7 +51,15 @@ def stack_record(stack: Stack, facts: dict[str, Any] | None, urls: SiteUrls) -> 
 
 
 def to_json(data: Any) -> str:
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    """Compact, key-sorted JSON (byte-stable, and encoded by the fast C encoder)."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def json_document(fields: dict[str, Any], lists: dict[str, list[str]]) -> str:
+    """A JSON object whose `lists` are made of already-encoded items, so no record is encoded twice."""
+    parts = [f"{json.dumps(key)}:{to_json(value)}" for key, value in fields.items()]
+    parts += [f"{json.dumps(key)}:[{','.join(items)}]" for key, items in lists.items()]
+    return "{" + ",".join(parts) + "}\n"
 
 
 OB3_CONTEXT = ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]

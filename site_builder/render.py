@@ -19,7 +19,7 @@ from catalog.labels import StackFacts
 from catalog.model import Cost, Credential, RecognitionRow, Stack
 from catalog.quality import QualityReport
 from catalog.recognition import by_jurisdiction, needs_reconfirmation, recognition_matrix
-from site_builder.exports import achievement, credential_record, plain, stack_record, to_json
+from site_builder.exports import achievement, credential_record, json_document, plain, stack_record, to_json
 from site_builder.markdown import RenderedMarkdown
 from site_builder.wording import VERDICT_WORDS, words
 from site_builder.search import (FILTER_ORDER, credential_facets, credential_sort_keys, stack_facets,
@@ -59,8 +59,8 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
     stacks = catalog.stacks
     facts = catalog.facts
     # Each public record is built once and used both for its own file and for catalog.json.
-    records = {c.id: credential_record(c, catalog.stacks_of.get(c.id, ()), urls) for c in credentials}
-    stack_records = {s.id: stack_record(s, plain(facts[s.id]), urls) for s in stacks}
+    records = {c.id: to_json(credential_record(c, catalog.stacks_of.get(c.id, ()), urls)) for c in credentials}
+    stack_records = {s.id: to_json(stack_record(s, plain(facts[s.id]), urls)) for s in stacks}
     quality = inputs.quality
     common = {"site": catalog.site, "drafts": inputs.drafts, "search": inputs.search,
               "filter_order": FILTER_ORDER, "profile": quality.profile}
@@ -85,9 +85,9 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
             "indexed": not credential.is_draft,
             "facets": credential_facets(credential, its_stacks, catalog.site),
             "sort_keys": credential_sort_keys(credential)}))
-        pages.append(Page(f"credentials/{credential.id}/credential.json", text=to_json(records[credential.id])))
+        pages.append(Page(f"credentials/{credential.id}/credential.json", text=records[credential.id] + "\n"))
         if (badge_class := achievement(credential, urls)) is not None:
-            pages.append(Page(f"credentials/{credential.id}/achievement.json", text=to_json(badge_class)))
+            pages.append(Page(f"credentials/{credential.id}/achievement.json", text=to_json(badge_class) + "\n"))
     for stack in stacks:
         members = catalog.members(stack)
         pages.append(Page(f"stacks/{stack.id}/index.html", "stack.html", {
@@ -95,7 +95,7 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
             "members": members, "titles": {m.id: m.title for m in members}, "indexed": not stack.is_draft,
             "facets": stack_facets(stack, facts[stack.id], members, catalog.site),
             "sort_keys": stack_sort_keys(stack, facts[stack.id], members)}))
-        pages.append(Page(f"stacks/{stack.id}/stack.json", text=to_json(stack_records[stack.id])))
+        pages.append(Page(f"stacks/{stack.id}/stack.json", text=stack_records[stack.id] + "\n"))
     pages.append(Page("quality/index.html", "quality.html", {
         **common, "page_path": "quality/", "report": quality,
         "titles": {c.id: c.title for c in credentials}}))
@@ -106,11 +106,9 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
         pages.append(Page(f"recognition/{code.lower()}/index.html", "jurisdiction.html", {
             **common, "page_path": f"recognition/{code.lower()}/", "code": code, "name": name,
             "entries": entries[code]}))
-    pages.append(Page("catalog.json", text=to_json({
-        "title": catalog.site.title,
+    pages.append(Page("catalog.json", text=json_document({"title": catalog.site.title}, {
         "credentials": [records[c.id] for c in credentials],
-        "stacks": [stack_records[s.id] for s in stacks],
-    })))
+        "stacks": [stack_records[s.id] for s in stacks]})))
     if urls.origin:
         pages.append(Page("sitemap.xml", "sitemap.xml", {**common, "page_path": "sitemap.xml", "paths": [
             page.context["page_path"] for page in pages if page.template and page.path.endswith("index.html")]}))
