@@ -54,13 +54,12 @@ def folder_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
-def measure(content: Path, label: str) -> None:
+def measure(content: Path, label: str, out: Path) -> None:
     today = resolve_today("2026-11-24")
     started = time.perf_counter()
     result = read_catalog(content, today)
     validated = time.perf_counter() - started
     assert result.catalog is not None, [d.format() for d in result.diagnostics[:5]]
-    out = content.parent / "site"
     timings = {}
     for search in (False, True):
         started = time.perf_counter()
@@ -76,10 +75,11 @@ def measure(content: Path, label: str) -> None:
 
 
 def main(sizes: list[int]) -> None:
-    measure(REPO / "content", "sample")
+    with tempfile.TemporaryDirectory() as tmp:
+        measure(REPO / "content", "sample", Path(tmp) / "site")
     for size in sizes:
         with tempfile.TemporaryDirectory() as tmp:
-            measure(generate(Path(tmp), size), str(size))
+            measure(generate(Path(tmp), size), str(size), Path(tmp) / "site")
 
 
 if __name__ == "__main__":
