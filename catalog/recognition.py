@@ -6,6 +6,7 @@ each row stays a dated, sourced statement by one recognizer.
 
 from __future__ import annotations
 
+import calendar
 import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -30,14 +31,11 @@ class RecognitionEntry:
 
 
 def months_before(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` earlier (the last day of the month when it has fewer days)."""
+    """The same day `months` earlier, or the month's last day when it is shorter (never before year 1)."""
     year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
-    for candidate in range(day.day, 27, -1):
-        try:
-            return datetime.date(year, month + 1, candidate)
-        except ValueError:
-            continue
-    return datetime.date(year, month + 1, 28)
+    if year < datetime.MINYEAR:
+        return datetime.date.min
+    return datetime.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def needs_reconfirmation(as_of: datetime.date, today: datetime.date) -> bool:

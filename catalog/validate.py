@@ -49,6 +49,7 @@ def validate_sources(loaded: LoadResult, today: datetime.date) -> list[Diagnosti
             diagnostics.extend(_check_jurisdictions(source, jurisdictions))
     for source in loaded.credentials + loaded.stacks:
         diagnostics.extend(_check_recognition_age(source, today))
+        diagnostics.extend(_check_placeholders(source))
     diagnostics.extend(_check_duplicate_ids(loaded.credentials))
     diagnostics.extend(_check_duplicate_ids(loaded.stacks))
     diagnostics.extend(check_stack_members(loaded.stacks, loaded.credentials, loaded.unreadable_credentials))
@@ -296,16 +297,27 @@ def _check_jurisdictions(source: Source, codes: list[str]) -> Iterator[Diagnosti
                                         "define it under 'jurisdictions' in site.yaml; known: " + ", ".join(codes)))
 
 
+BADGE_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif")
+ACTIVE_SVG = re.compile(rb"<script|\bon[a-z]+\s*=|javascript:|<foreignObject", re.IGNORECASE)
+
+
 def _check_badge_image(source: Source, root: Path) -> Iterator[Diagnostic]:
+    """Badge images are copied into the site as they are, so they must be images and nothing more."""
     badge = source.data.get("badge")
     image = badge.get("image") if isinstance(badge, dict) else None
     if not isinstance(image, str):
         return
+    at = source.positions.of_value(("badge", "image"))
     target = (root / image).resolve()
     if image.startswith(("/", "\\")) or ".." in Path(image).parts or not target.is_file():
-        yield error("R005", f"badge image '{image}' not found in the content folder",
-                    source.positions.of_value(("badge", "image")),
+        yield error("R005", f"badge image '{image}' not found in the content folder", at,
                     "give a path relative to the content folder, e.g. badges/my-badge.svg")
+    elif not image.lower().endswith(BADGE_TYPES):
+        yield error("R007", f"badge image '{image}' is not an image file", at,
+                    "use one of: " + ", ".join(BADGE_TYPES))
+    elif image.lower().endswith(".svg") and ACTIVE_SVG.search(target.read_bytes()):
+        yield error("R007", f"badge image '{image}' contains script or event handlers", at,
+                    "export the SVG without scripts, event handlers or javascript: links")
 
 
 def _check_recognition_age(source: Source, today: datetime.date) -> Iterator[Diagnostic]:
@@ -318,3 +330,30 @@ def _check_recognition_age(source: Source, today: datetime.date) -> Iterator[Dia
                               f"more than {RECONFIRM_AFTER_MONTHS} months ago: it needs re-confirmation",
                               source.positions.of_value((key, index, "as_of")),
                               "confirm it with the recognizer, then update 'as_of' (the site flags it until then)")
+
+
+PLACEHOLDER = re.compile(r"\bTODO\b")
+
+
+def _strings(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, path + (index,))
+
+
+def _check_placeholders(source: Source) -> Iterator[Diagnostic]:
+    """Skeleton placeholders must not be published: an error once the file is active, a reminder in a draft."""
+    report = warning if source.data.get("status") == "draft" else error
+    hint = "replace the placeholder" + (" before publishing" if report is warning else " (or set status: draft)")
+    for path, text in _strings({k: v for k, v in source.data.items() if k != "private"}):
+        if PLACEHOLDER.search(text):
+            yield report("V012", f"placeholder text left in '{field_name(path)}'", source.positions.of_value(path), hint)
+    for offset, line in enumerate(source.body.split("\n")):
+        if PLACEHOLDER.search(line):
+            yield report("V012", "placeholder text left in the description",
+                         Location(source.path, source.body_line + offset, line.index("TODO") + 1), hint)

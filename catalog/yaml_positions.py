@@ -8,6 +8,7 @@ path such as `("evaluation", "criteria", 0, "evidence")`.
 from __future__ import annotations
 
 import datetime
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -88,6 +89,8 @@ class _Converter:
             # e.g. `2026-13-45` looks like a date but is not one: keep the text so that the
             # validator can report a malformed date at this position.
             return node.value
+        if isinstance(value, float) and not math.isfinite(value):
+            return node.value  # .nan and .inf are not amounts anyone means: report them as text
         if isinstance(value, (datetime.date, datetime.datetime)):
             # Dates travel as ISO text so JSON Schema can check them; the model parses them.
             return value.isoformat()
