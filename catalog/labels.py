@@ -49,7 +49,9 @@ class StackFacts:
     competencies: tuple[tuple[str, str], ...]
     """(credential id, competency), in stack order."""
     evidence: tuple[tuple[str, Evidence], ...]
-    """(credential id, evidence item): every artifact the earner must produce across the stack."""
+    """(credential id, evidence item): every artifact the members ask for, to plan across the stack."""
+    evidence_count: Range
+    """How many artifacts the earner produces: a range when they choose N of M."""
     licensure_fit: tuple[RecognitionRow, ...]
     member_recognition: tuple[tuple[str, RecognitionRow], ...]
     """(credential id, row) from the members' own recognition, shown apart from the stack's fit."""
@@ -100,6 +102,7 @@ def label_stack(stack: Stack, members: tuple[Credential, ...]) -> StackFacts:
         grade_bands=_union((m.audience.grade_bands for m in members), GRADE_ORDER),
         competencies=tuple((m.id, m.competency) for m in members),
         evidence=tuple((m.id, item) for m in members for item in m.evidence),
+        evidence_count=choice_range((len(m.evidence) for m in members), required),
         licensure_fit=stack.licensure_fit,
         member_recognition=tuple((m.id, row) for m in members for row in m.recognition),
     )

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from catalog.diagnostics import Diagnostic, Severity, has_errors
+from catalog.diagnostics import Diagnostic, Severity, has_errors, sort_diagnostics
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -110,7 +110,7 @@ def _validate(args: argparse.Namespace) -> int:
     if result.catalog is not None:
         from site_builder.markdown import check_descriptions
 
-        diagnostics = sorted(diagnostics + check_descriptions(result.catalog), key=Diagnostic.sort_key)
+        diagnostics = list(sort_diagnostics(diagnostics + check_descriptions(result.catalog)))
     failed = has_errors(diagnostics, strict=args.strict)
     if args.format == "json":
         print(json.dumps([d.as_json() for d in promote(diagnostics, args.strict)], indent=2))

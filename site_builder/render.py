@@ -15,7 +15,7 @@ from typing import Any, Mapping
 import jinja2
 
 from catalog.content import Catalog
-from catalog.labels import StackFacts
+from catalog.labels import Range, StackFacts
 from catalog.model import Cost, Credential, RecognitionRow, Stack
 from catalog.quality import QualityReport
 from catalog.recognition import by_jurisdiction, needs_reconfirmation, recognition_matrix
@@ -176,6 +176,16 @@ def cost(value: Cost) -> str:
     return money(value.amount, value.currency)
 
 
+def plural(count: float, noun: str) -> str:
+    """'1 day', '3 days'."""
+    return f"{number(count)} {noun}{'s' * (count != 1)}"
+
+
+def count_range(value: Range, noun: str) -> str:
+    """'4 pieces' or '4 to 8 pieces'."""
+    return plural(value.low, noun) if value.is_exact else f"{number(value.low)} to {plural(value.high, noun)}"
+
+
 def hours_range(facts: StackFacts) -> str:
     low, high = facts.hours.low, facts.hours.high
     return hours(low) if low == high else f"{number(low)} to {hours(high)}"
@@ -206,7 +216,7 @@ def make_environment(urls: SiteUrls, today: datetime.date) -> jinja2.Environment
     environment.filters.update(zip_verdicts=lambda standards, quality: list(zip(standards, quality.verdicts)),
                                verdict_words=VERDICT_WORDS.__getitem__, words=words, hours=hours, money=money, cost=cost, number=number,
                                hours_range=hours_range, cost_range=cost_range, long_date=long_date,
-                               last_changed=last_changed)
+                               last_changed=last_changed, plural=plural, count_range=count_range)
     environment.globals.update(url=urls.path, absolute_url=urls.absolute, today=today)
     environment.tests["stale"] = lambda row: needs_reconfirmation(row.as_of, today)
     return environment

@@ -20,8 +20,50 @@ from site_builder.urls import SiteUrls
 
 
 def _snapshot(folders: list[Path]) -> dict[Path, float]:
-    return {path: path.stat().st_mtime for folder in folders if folder.is_dir()
-            for path in folder.rglob("*") if path.is_file()}
+    times = {}
+    for folder in folders:
+        for path in folder.rglob("*") if folder.is_dir() else ():
+            try:
+                times[path] = path.stat().st_mtime
+            except OSError:  # an editor's temporary file, gone between listing and stat
+                continue
+    return times
+
+
+class SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves a built site at `prefix` (as GitHub Pages serves a project site), with its 404.html."""
+
+    prefix = "/"
+
+    def log_message(self, format: str, *args) -> None:
+        pass
+
+    def send_head(self):
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        if not path.startswith(self.prefix) or not Path(self.translate_path(self.path)).exists():
+            return self._not_found()
+        return super().send_head()
+
+    def translate_path(self, path: str) -> str:
+        path = path.split("?", 1)[0].split("#", 1)[0]
+        if path.startswith(self.prefix):
+            path = "/" + path[len(self.prefix):]
+        return super().translate_path(path)
+
+    def _not_found(self):
+        page = Path(self.directory) / "404.html"
+        body = page.read_bytes() if page.is_file() else b"not found"
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        return None
+
+
+def site_handler(site: Path, prefix: str = "/"):
+    """A request handler class for `site` served at `prefix`."""
+    return functools.partial(type("Handler", (SiteHandler,), {"prefix": prefix}), directory=str(site))
 
 
 def _build_once(options: BuildOptions) -> None:
@@ -40,7 +82,7 @@ def serve(content: Path, out: Path, port: int, *, drafts: bool = False, strict: 
     options = BuildOptions(content, out, SiteUrls.parse("/"), resolve_today(None), drafts=drafts, strict=strict)
     _build_once(options)
     watched = [content, Path(str(resources.files("site_builder.templates")))]
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
+    handler = site_handler(out)
     try:
         server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     except OSError as exc:
