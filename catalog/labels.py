@@ -55,6 +55,9 @@ class StackFacts:
     licensure_fit: tuple[RecognitionRow, ...]
     member_recognition: tuple[tuple[str, RecognitionRow], ...]
     """(credential id, row) from the members' own recognition, shown apart from the stack's fit."""
+    member_credit: tuple[tuple[str, str, str, float], ...]
+    """(jurisdiction, use, unit, total) of approved member credit when every member is required;
+    empty for 'any N of M', where the total depends on the choice."""
 
 
 NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -105,6 +108,9 @@ def label_stack(stack: Stack, members: tuple[Credential, ...]) -> StackFacts:
         evidence_count=choice_range((len(m.evidence) for m in members), required),
         licensure_fit=stack.licensure_fit,
         member_recognition=tuple((m.id, row) for m in members for row in m.recognition),
+        member_credit=tuple((*key, total) for key, total in credit_by_unit(
+            row for m in members for row in m.recognition if row.status == "approved").items())
+        if required == len(members) else (),
     )
 
 

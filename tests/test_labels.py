@@ -132,3 +132,13 @@ def test_syllables_come_from_the_dictionary_with_a_fallback() -> None:
 def test_reading_grade_orders_plain_and_dense_text() -> None:
     assert flesch_kincaid_grade("Plan the next lesson from a quick check.") < 9
     assert flesch_kincaid_grade("Demonstrate comprehensive institutional accountability.") > 9
+
+
+def test_member_credit_is_totalled_per_unit_only_when_every_member_is_required() -> None:
+    members = (credential("a", 1, recognition=[row("NC", 0.5, "CEU"), row("WY", 1, "ptsb_credit")]),
+               credential("b", 1, recognition=[row("NC", 0.3, "CEU")]))
+    facts = label_stack(stack(members), members)
+    assert {(j, unit): pytest.approx(total) for j, _, unit, total in facts.member_credit} == {
+        ("NC", "CEU"): pytest.approx(0.8), ("WY", "ptsb_credit"): 1}
+    choose_one = label_stack(stack(members, rule="n_of", n=1), members)
+    assert choose_one.member_credit == ()
