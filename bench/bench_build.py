@@ -1,6 +1,6 @@
 """Benchmark: validate, build and index a generated catalog of N credentials (not a test).
 
-    .venv/bin/python bench/bench_build.py [N ...]      # default: the sample, then 1000 and 10000
+    make bench, or: .venv/bin/python bench/bench_build.py [N ...]   # default sizes: 1000 and 10000
 
 Each generated credential is the sample's exit-tickets with a new id, title and competency
 words, so pages differ and the search index grows realistically. Stacks group them in fours.
@@ -16,12 +16,11 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from catalog.content import read_catalog, resolve_today
+from site_builder.build import BuildOptions, build
+from site_builder.urls import SiteUrls
 
-from catalog.content import read_catalog, resolve_today  # noqa: E402
-from site_builder.build import BuildOptions, build  # noqa: E402
-from site_builder.urls import SiteUrls  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
 
 WORDS = ("fractions reading phonics feedback routines coaching inquiry argument discourse vocabulary "
          "geometry algebra writing fluency science history music wellness attendance planning").split()
