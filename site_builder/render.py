@@ -92,7 +92,9 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
         members = catalog.members(stack)
         pages.append(Page(f"stacks/{stack.id}/index.html", "stack.html", {
             **common, "page_path": f"stacks/{stack.id}/", "stack": stack, "facts": facts[stack.id],
-            "members": members, "titles": {m.id: m.title for m in members}, "indexed": not stack.is_draft,
+            "members": members, "indexed": not stack.is_draft,
+            "member_rows": [(f"credentials/{cid}/", catalog.by_id[cid].title, row)
+                            for cid, row in facts[stack.id].member_recognition],
             "facets": stack_facets(stack, facts[stack.id], members, catalog.site),
             "sort_keys": stack_sort_keys(stack, facts[stack.id], members)}))
         pages.append(Page(f"stacks/{stack.id}/stack.json", text=stack_records[stack.id] + "\n"))
@@ -216,7 +218,9 @@ def make_environment(urls: SiteUrls, today: datetime.date) -> jinja2.Environment
     environment.filters.update(zip_verdicts=lambda standards, quality: list(zip(standards, quality.verdicts)),
                                verdict_words=VERDICT_WORDS.__getitem__, words=words, hours=hours, money=money, cost=cost, number=number,
                                hours_range=hours_range, cost_range=cost_range, long_date=long_date,
-                               last_changed=last_changed, plural=plural, count_range=count_range)
+                               last_changed=last_changed, plural=plural, count_range=count_range,
+                               unlabelled=lambda rows: [(None, None, row) for row in rows],
+                               entry_item=lambda e: (f"{e.kind}s/{e.id}/", e.title, e.row))
     environment.globals.update(url=urls.path, absolute_url=urls.absolute, today=today)
     environment.tests["stale"] = lambda row: needs_reconfirmation(row.as_of, today)
     return environment
