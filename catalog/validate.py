@@ -50,6 +50,7 @@ def validate_sources(loaded: LoadResult, today: datetime.date) -> list[Diagnosti
     for source in loaded.credentials + loaded.stacks:
         diagnostics.extend(_check_recognition_age(source, today))
         diagnostics.extend(_check_placeholders(source))
+        diagnostics.extend(_check_future_dates(source, today))
     diagnostics.extend(_check_duplicate_ids(loaded.credentials))
     diagnostics.extend(_check_duplicate_ids(loaded.stacks))
     diagnostics.extend(check_stack_members(loaded.stacks, loaded.credentials, loaded.unreadable_credentials))
@@ -357,3 +358,21 @@ def _check_placeholders(source: Source) -> Iterator[Diagnostic]:
         if PLACEHOLDER.search(line):
             yield report("V012", "placeholder text left in the description",
                          Location(source.path, source.body_line + offset, line.index("TODO") + 1), hint)
+
+
+DATES_OF_RECORD = ("updated", "review.last_reviewed", "development.peer_review.date")
+
+
+def _check_future_dates(source: Source, today: datetime.date) -> Iterator[Diagnostic]:
+    """Dates that record something done (a review, a recognizer's statement) cannot be in the future."""
+    paths: list[tuple] = [tuple(p.split(".")) for p in DATES_OF_RECORD]
+    paths += [(key, index, "as_of") for key in ("recognition", "licensure_fit") for index, _ in _items(source.data, key)]
+    review = source.data.get("review")
+    paths += [("review", "history", index, "date") for index, _ in _items(review, "history")]
+    for path in paths:
+        value: Any = source.data
+        for part in path:
+            value = value.get(part) if isinstance(value, dict) else value[part] if isinstance(value, list) else None
+        if isinstance(value, str) and _is_date(value) and datetime.date.fromisoformat(value) > today:
+            yield warning("R008", f"'{field_name(path)}' is in the future: {value}", source.positions.of_value(path),
+                          f"dates record what has happened (today is {today.isoformat()}); check the year")
