@@ -44,6 +44,11 @@ def result_urls(page) -> set[str]:
     return {urlsplit(link.get_attribute("href")).path for link in page.locator("pagefind-results a.result-title").all()}
 
 
+def summary_count(page) -> int:
+    """The number of results the summary line announces."""
+    return int(re.match(r"(\d+) result", page.locator("pagefind-summary").inner_text()).group(1))
+
+
 def load_all_results(page, count: int) -> None:
     """Results render as they scroll into view: scroll until `count` of them are there."""
     links = page.locator("pagefind-results a.result-title")
@@ -80,7 +85,7 @@ def test_a_distinctive_word_from_a_competency_finds_its_credential(page, site_ur
     open_search(page, site_url)
     page.locator("pagefind-input input").fill(word)
     page.wait_for_function(f"document.querySelector('pagefind-summary').innerText.includes('{word}')")
-    page.locator("pagefind-results a.result-title").first.wait_for()
+    load_all_results(page, summary_count(page))
     assert f"/repo/credentials/{credential_id}/" in result_urls(page)
     assert api_search(page, site_url, "exit tickets") >= {"/repo/credentials/exit-tickets/"}
 
