@@ -22,8 +22,7 @@ from catalog.recognition import by_jurisdiction, needs_reconfirmation, recogniti
 from site_builder.exports import achievement, credential_record, json_document, plain, stack_record, to_json
 from site_builder.markdown import RenderedMarkdown
 from site_builder.wording import VERDICT_WORDS, words
-from site_builder.search import (FILTER_ORDER, credential_facets, credential_sort_keys, stack_facets,
-                                 stack_sort_keys)
+from site_builder.search import credential_facets, credential_sort_keys, stack_facets, stack_sort_keys
 from site_builder.urls import SiteUrls
 
 ASSETS = ("site.css", "print.css")
@@ -62,12 +61,11 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
     records = {c.id: to_json(credential_record(c, catalog.stacks_of.get(c.id, ()), urls)) for c in credentials}
     stack_records = {s.id: to_json(stack_record(s, plain(facts[s.id]), urls)) for s in stacks}
     quality = inputs.quality
-    common = {"site": catalog.site, "drafts": inputs.drafts, "search": inputs.search,
-              "filter_order": FILTER_ORDER, "profile": quality.profile}
+    common = {"site": catalog.site, "drafts": inputs.drafts, "search": inputs.search, "profile": quality.profile}
+    stacks_by_id = {s.id: s for s in stacks}
 
     pages: list[Page] = [
-        Page("index.html", "home.html", {**common, "page_path": "", "stacks": stacks, "facts": facts,
-                                          "credentials": credentials}),
+        Page("index.html", "home.html", {**common, "page_path": "", "stacks": stacks, "facts": facts}),
         Page("credentials/index.html", "credentials.html", {**common, "page_path": "credentials/",
                                                              "credentials": credentials,
                                                              "areas": group_by_area(credentials)}),
@@ -76,8 +74,7 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
         Page("404.html", "404.html", {**common, "page_path": "404.html"}),
     ]
     for credential in credentials:
-        stack_ids = catalog.stacks_of.get(credential.id, ())
-        its_stacks = [s for s in stacks if s.id in stack_ids]
+        its_stacks = [stacks_by_id[stack_id] for stack_id in catalog.stacks_of.get(credential.id, ())]
         pages.append(Page(f"credentials/{credential.id}/index.html", "credential.html", {
             **common, "page_path": f"credentials/{credential.id}/", "credential": credential,
             "description": inputs.descriptions[credential.id].html, "stacks": its_stacks,
@@ -98,9 +95,7 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
             "facets": stack_facets(stack, facts[stack.id], members, catalog.site),
             "sort_keys": stack_sort_keys(stack, facts[stack.id], members)}))
         pages.append(Page(f"stacks/{stack.id}/stack.json", text=stack_records[stack.id] + "\n"))
-    pages.append(Page("quality/index.html", "quality.html", {
-        **common, "page_path": "quality/", "report": quality,
-        "titles": {c.id: c.title for c in credentials}}))
+    pages.append(Page("quality/index.html", "quality.html", {**common, "page_path": "quality/", "report": quality}))
     entries = by_jurisdiction(catalog)
     pages.append(Page("recognition/index.html", "recognition.html", {
         **common, "page_path": "recognition/", "entries": entries, "matrix": recognition_matrix(catalog)}))

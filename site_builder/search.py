@@ -21,7 +21,6 @@ from site_builder.wording import words
 TYPE, ROLE, GRADE, SUBJECT, LEVEL, COST, HOURS, DELIVERY, PACING, COUNTS_IN, STACK, FRAMEWORK = (
     "Type", "Role", "Grade band", "Subject", "Level", "Cost", "Hours", "Delivery", "Pacing", "Counts in",
     "Stack", "Standards framework")
-FILTER_ORDER = (TYPE, ROLE, GRADE, SUBJECT, HOURS, COST, COUNTS_IN, LEVEL, DELIVERY, PACING, STACK, FRAMEWORK)
 
 HOUR_BANDS = ((5, "Up to 5 hours"), (10, "5 to 10 hours"), (20, "10 to 20 hours"))
 
