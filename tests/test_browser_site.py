@@ -58,8 +58,11 @@ def test_usable_at_320_pixels_without_sideways_scrolling(browser, site_url: str)
     page = context.new_page()
     for path in PAGES:
         page.goto(site_url + path)
+        page.wait_for_load_state("networkidle")
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 320px"
+        results = Axe().run(page, options=WCAG)
+        assert results.violations_count == 0, f"{path} at 320px: {results.generate_report()}"
     context.close()
 
 
