@@ -171,3 +171,13 @@ def test_no_axe_violations_with_the_filter_pane_open(page, site_url: str) -> Non
     page.locator("pagefind-results a.result-title").first.wait_for()
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
     assert results.violations_count == 0, results.generate_report()
+
+
+def test_keyboard_users_can_skip_the_filters(page, site_url: str) -> None:
+    open_search(page, site_url)
+    page.locator("pagefind-input input").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip the filters, go to the results"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("!!document.activeElement.closest('pagefind-results')")
