@@ -38,7 +38,7 @@ def credential_facets(credential: Credential, stacks: list[Stack], site: Site) -
     c = credential
     pairs = [(TYPE, "Credential")]
     pairs += [(ROLE, _words(role)) for role in c.audience.roles]
-    pairs += [(GRADE, grade) for grade in c.audience.grade_bands]
+    pairs += [(GRADE, words(grade)) for grade in c.audience.grade_bands]
     pairs += [(SUBJECT, subject) for subject in c.audience.subjects]
     pairs += [(LEVEL, _words(c.level)), (COST, "Free" if c.cost.is_free else "Paid"), (HOURS, hours_band(c.effort_hours)),
               (DELIVERY, _words(c.delivery.mode)), (PACING, _words(c.delivery.pacing))]
@@ -52,7 +52,7 @@ def stack_facets(stack: Stack, facts: StackFacts, members: tuple[Credential, ...
     """(filter, value) pairs for a stack page: the union of what its members offer."""
     pairs = [(TYPE, "Stack")]
     pairs += [(ROLE, _words(role)) for role in facts.roles]
-    pairs += [(GRADE, grade) for grade in facts.grade_bands]
+    pairs += [(GRADE, words(grade)) for grade in facts.grade_bands]
     pairs += [(SUBJECT, s) for s in dict.fromkeys(s for m in members for s in m.audience.subjects)]
     pairs += [(LEVEL, _words(level)) for level in dict.fromkeys(m.level for m in members)]
     pairs += [(COST, "Free" if facts.cost.high == 0 else "Paid"), (HOURS, hours_band(facts.hours.low))]
