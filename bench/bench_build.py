@@ -22,8 +22,10 @@ from site_builder.urls import SiteUrls
 
 REPO = Path(__file__).resolve().parent.parent
 
-WORDS = ("fractions reading phonics feedback routines coaching inquiry argument discourse vocabulary "
-         "geometry algebra writing fluency science history music wellness attendance planning").split()
+WORDS = (
+    "fractions reading phonics feedback routines coaching inquiry argument discourse vocabulary "
+    "geometry algebra writing fluency science history music wellness attendance planning"
+).split()
 
 
 def generate(root: Path, count: int) -> Path:
@@ -36,16 +38,22 @@ def generate(root: Path, count: int) -> Path:
         topic = " ".join(rng.sample(WORDS, 3))
         new_id = f"generated-{n:05d}"
         ids.append(new_id)
-        text = (template.replace("id: exit-tickets", f"id: {new_id}")
-                .replace("title: Using Exit Tickets to Adjust Instruction", f"title: Generated Credential {n} on {topic.title()}")
-                .replace("exit tickets to gather evidence", f"exit tickets about {topic} to gather evidence")
-                .replace("effort_hours: 8", f"effort_hours: {rng.randint(2, 30)}"))
+        text = (
+            template.replace("id: exit-tickets", f"id: {new_id}")
+            .replace(
+                "title: Using Exit Tickets to Adjust Instruction", f"title: Generated Credential {n} on {topic.title()}"
+            )
+            .replace("exit tickets to gather evidence", f"exit tickets about {topic} to gather evidence")
+            .replace("effort_hours: 8", f"effort_hours: {rng.randint(2, 30)}")
+        )
         (content / "credentials" / f"{new_id}.md").write_text(text, encoding="utf-8")
     for n in range(0, count - 3, 4):
-        members = "\n".join(f"  - {member}" for member in ids[n:n + 4])
+        members = "\n".join(f"  - {member}" for member in ids[n : n + 4])
         (content / "stacks" / f"generated-stack-{n:05d}.yaml").write_text(
             f"id: generated-stack-{n:05d}\ntitle: Generated Stack {n}\nlabel: Finish these credentials in order.\n"
-            f"credentials:\n{members}\ncompletion: {{rule: all}}\n", encoding="utf-8")
+            f"credentials:\n{members}\ncompletion: {{rule: all}}\n",
+            encoding="utf-8",
+        )
     return content
 
 
@@ -67,10 +75,13 @@ def measure(content: Path, label: str, out: Path) -> None:
         assert outcome.written, [d.format() for d in outcome.diagnostics[:5]]
     pages = sum(1 for _ in out.rglob("*.html"))
     bundle = folder_size(out / "pagefind")
-    print(f"{label:>10}: {len(result.catalog.credentials):>6} credentials | validate {validated:6.2f}s | "
-          f"build without search {timings[False]:6.2f}s | build with search {timings[True]:6.2f}s "
-          f"(indexing ~{timings[True] - timings[False]:5.2f}s) | {pages} pages | "
-          f"pagefind bundle {bundle / 1e6:6.1f} MB | site {folder_size(out) / 1e6:6.1f} MB", flush=True)
+    print(
+        f"{label:>10}: {len(result.catalog.credentials):>6} credentials | validate {validated:6.2f}s | "
+        f"build without search {timings[False]:6.2f}s | build with search {timings[True]:6.2f}s "
+        f"(indexing ~{timings[True] - timings[False]:5.2f}s) | {pages} pages | "
+        f"pagefind bundle {bundle / 1e6:6.1f} MB | site {folder_size(out) / 1e6:6.1f} MB",
+        flush=True,
+    )
 
 
 def main(sizes: list[int]) -> None:

@@ -45,8 +45,14 @@ class Catalog:
             return self
         credentials = tuple(c for c in self.credentials if not c.is_draft)
         stacks = tuple(s for s in self.stacks if not s.is_draft)
-        return Catalog(self.site, credentials, stacks, {c.id: c for c in credentials}, stacks_by_credential(stacks),
-                       {s.id: self.facts[s.id] for s in stacks})
+        return Catalog(
+            self.site,
+            credentials,
+            stacks,
+            {c.id: c for c in credentials},
+            stacks_by_credential(stacks),
+            {s.id: self.facts[s.id] for s in stacks},
+        )
 
     def members(self, stack: Stack) -> tuple[Credential, ...]:
         return tuple(self.by_id[member] for member in stack.credentials)
@@ -112,13 +118,21 @@ def build_catalog(loaded: LoadResult) -> Catalog:
     assert loaded.site is not None
     site = from_data(Site, loaded.site.data, source=loaded.site.location)
     credentials = tuple(_credential(source, site.issuer) for source in loaded.credentials)
-    stacks = tuple(from_data(Stack, source.data, source=source.location,
-                             label_at=source.positions.of_value(("label",))) for source in loaded.stacks)
+    stacks = tuple(
+        from_data(Stack, source.data, source=source.location, label_at=source.positions.of_value(("label",)))
+        for source in loaded.stacks
+    )
     return Catalog.of(site, credentials, stacks)
 
 
 def _credential(source: Source, default_issuer: Issuer) -> Credential:
     issuer = from_data(Issuer, source.data["issuer"]) if "issuer" in source.data else default_issuer
-    return from_data(Credential, source.data, source=Location(source.path), issuer=issuer,
-                     description=source.body, description_line=source.body_line,
-                     label_at=source.positions.of_value(("label",)))
+    return from_data(
+        Credential,
+        source.data,
+        source=Location(source.path),
+        issuer=issuer,
+        description=source.body,
+        description_line=source.body_line,
+        label_at=source.positions.of_value(("label",)),
+    )

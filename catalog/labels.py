@@ -15,8 +15,14 @@ from catalog.diagnostics import Diagnostic, Location, error, warning
 from catalog.model import Credential, Evidence, RecognitionRow, Stack
 from catalog.readability import flesch_kincaid_grade, sentences
 
-ROLE_ORDER = ("teacher", "paraprofessional", "instructional_support", "operational_support", "school_leader",
-              "district_leader")
+ROLE_ORDER = (
+    "teacher",
+    "paraprofessional",
+    "instructional_support",
+    "operational_support",
+    "school_leader",
+    "district_leader",
+)
 GRADE_ORDER = ("PK", "K-2", "3-5", "6-8", "9-12")
 
 
@@ -60,8 +66,21 @@ class StackFacts:
     empty for 'any N of M', where the total depends on the choice."""
 
 
-NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-                "eleven", "twelve")
+NUMBER_WORDS = (
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+)
 
 
 def count_words(n: int) -> str:
@@ -71,7 +90,7 @@ def count_words(n: int) -> str:
 def choice_range(values: Iterable[float], choose: int) -> Range:
     """Total of the cheapest and of the dearest choice of `choose` values."""
     ordered = sorted(values)
-    return Range(sum(ordered[:choose]), sum(ordered[len(ordered) - choose:]) if choose else 0)
+    return Range(sum(ordered[:choose]), sum(ordered[len(ordered) - choose :]) if choose else 0)
 
 
 def rule_in_words(stack: Stack) -> str:
@@ -108,9 +127,14 @@ def label_stack(stack: Stack, members: tuple[Credential, ...]) -> StackFacts:
         evidence_count=choice_range((len(m.evidence) for m in members), required),
         licensure_fit=stack.licensure_fit,
         member_recognition=tuple((m.id, row) for m in members for row in m.recognition),
-        member_credit=tuple((*key, total) for key, total in credit_by_unit(
-            row for m in members for row in m.recognition if row.status == "approved").items())
-        if required == len(members) else (),
+        member_credit=tuple(
+            (*key, total)
+            for key, total in credit_by_unit(
+                row for m in members for row in m.recognition if row.status == "approved"
+            ).items()
+        )
+        if required == len(members)
+        else (),
     )
 
 
@@ -137,20 +161,44 @@ def check_label(label: str, at: Location, glossary: Iterable[str]) -> list[Diagn
     """One plain sentence, short, readable, every acronym defined (credential and stack labels)."""
     problems = []
     if len(sentences(label)) > 1:
-        problems.append(warning("B001", "the label is more than one sentence", at,
-                                "keep the label to one sentence; put detail in the description"))
+        problems.append(
+            warning(
+                "B001",
+                "the label is more than one sentence",
+                at,
+                "keep the label to one sentence; put detail in the description",
+            )
+        )
     if len(label) > MAX_LABEL_LENGTH:
-        problems.append(warning("B002", f"the label is {len(label)} characters long (at most {MAX_LABEL_LENGTH})", at,
-                                "say what the earner will be able to do, in fewer words"))
+        problems.append(
+            warning(
+                "B002",
+                f"the label is {len(label)} characters long (at most {MAX_LABEL_LENGTH})",
+                at,
+                "say what the earner will be able to do, in fewer words",
+            )
+        )
     grade = flesch_kincaid_grade(label)
     if grade > MAX_GRADE:
-        problems.append(warning("B003", f"the label reads at grade {grade:g} (Flesch-Kincaid; at most {MAX_GRADE:g})",
-                                at, "use shorter words and a shorter sentence"))
+        problems.append(
+            warning(
+                "B003",
+                f"the label reads at grade {grade:g} (Flesch-Kincaid; at most {MAX_GRADE:g})",
+                at,
+                "use shorter words and a shorter sentence",
+            )
+        )
     defined = set(glossary)
     for acronym in dict.fromkeys(ACRONYM.findall(label)):
         if acronym not in defined and acronym.removesuffix("s") not in defined:
-            problems.append(warning("B004", f"acronym '{acronym}' in the label is not defined", at,
-                                    f"define it under 'glossary' in site.yaml, e.g. {acronym}: what it stands for"))
+            problems.append(
+                warning(
+                    "B004",
+                    f"acronym '{acronym}' in the label is not defined",
+                    at,
+                    f"define it under 'glossary' in site.yaml, e.g. {acronym}: what it stands for",
+                )
+            )
     return problems
 
 
@@ -163,6 +211,7 @@ def check_stack_label_numbers(stack: Stack, facts: StackFacts, at: Location) -> 
     """Every number the label states must match the computed facts (an error: labels must be accurate)."""
     counts = {float(facts.credential_count), float(facts.required_count)}
     hour_values = {facts.hours.low, facts.hours.high}
+    hours_text = _span(facts.hours.low, facts.hours.high)
     problems = []
     for match in NUMBER.finditer(GRADE_BAND.sub(" ", stack.label)):
         # What is counted: the first counted noun within the next three words ("four short credentials").
@@ -174,20 +223,27 @@ def check_stack_label_numbers(stack: Stack, facts: StackFacts, at: Location) -> 
         if not match.group(1)[0].isdigit() and not unit:
             continue  # "one" in "one plain step" is not a count; "three credentials" is
         if unit.startswith("hour"):
-            allowed, what = hour_values, f"total hours are {_span(facts.hours.low, facts.hours.high)}"
+            allowed, what = hour_values, f"total hours are {hours_text}"
         elif "credential" in unit:
             allowed, what = counts, f"the stack has {facts.credential_count} credentials ({facts.rule})"
         else:
             allowed = counts | hour_values
-            what = f"the stack has {facts.credential_count} credentials ({facts.rule}), {_span(facts.hours.low, facts.hours.high)} hours"
+            what = f"the stack has {facts.credential_count} credentials ({facts.rule}), {hours_text} hours"
         if value not in allowed:
             stated = " ".join([match.group(1)] + following[: following.index(unit) + 1] if unit else [match.group(1)])
-            problems.append(error("B005", f"the label says '{stated}', but {what}", at,
-                                  "fix the number, or leave numbers out: the label card shows the computed facts"))
+            problems.append(
+                error(
+                    "B005",
+                    f"the label says '{stated}', but {what}",
+                    at,
+                    "fix the number, or leave numbers out: the label card shows the computed facts",
+                )
+            )
     return problems
 
 
 def _span(low: float, high: float) -> str:
     def show(value: float) -> str:
         return f"{value:g}"
+
     return show(low) if low == high else f"{show(low)} to {show(high)}"

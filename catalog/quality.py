@@ -20,7 +20,7 @@ from catalog.labels import check_label
 from catalog.readability import sentences
 from catalog.recognition import months_before
 from catalog.sources import Kind, Source, load_yaml_source
-from catalog.validate import schema_validator, check_public_components, check_schema
+from catalog.validate import check_public_components, check_schema, schema_validator
 
 DEFAULT_PROFILE = "mpos-2024"
 MET, NOT_MET, REVIEW = "met", "not_met", "review"
@@ -82,13 +82,23 @@ class QualityReport:
         return totals
 
     def as_json(self) -> dict[str, Any]:
-        return {"profile": self.profile.id, "credentials": [
-            {"id": c.id, "status": c.status, "standards": [
-                {"id": v.standard, "status": v.status, "reasons": list(v.reasons)} for v in c.verdicts]}
-            for c in self.credentials]}
+        return {
+            "profile": self.profile.id,
+            "credentials": [
+                {
+                    "id": c.id,
+                    "status": c.status,
+                    "standards": [
+                        {"id": v.standard, "status": v.status, "reasons": list(v.reasons)} for v in c.verdicts
+                    ],
+                }
+                for c in self.credentials
+            ],
+        }
 
 
 # --- the check vocabulary -------------------------------------------------------------------
+
 
 def lookup(data: Any, path: str) -> Any:
     """The value at a dotted path such as 'review.last_reviewed', or MISSING."""
@@ -105,7 +115,8 @@ def _present(value: Any) -> bool:
 
 def _matches(item: Any, where: dict[str, Any]) -> bool:
     return isinstance(item, dict) and all(
-        item.get(key) in (wanted if isinstance(wanted, list) else [wanted]) for key, wanted in where.items())
+        item.get(key) in (wanted if isinstance(wanted, list) else [wanted]) for key, wanted in where.items()
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,9 +149,16 @@ def _check_every_item(ctx: Context, spec: dict) -> list[str]:
     items = lookup(ctx.source.data, spec["field"])
     if not isinstance(items, list) or not items:
         return [f"'{spec['field']}' is missing or empty"]
-    failing = [index for index, item in enumerate(items)
-               if not _matches(item, spec.get("where", {})) or not all(_present(lookup(item, key)) for key in spec.get("has", []))]
-    return [f"'{spec['field']}[{i}]' does not have {_describe_where(spec.get('where', {}), spec.get('has', []))}" for i in failing]
+    failing = [
+        index
+        for index, item in enumerate(items)
+        if not _matches(item, spec.get("where", {}))
+        or not all(_present(lookup(item, key)) for key in spec.get("has", []))
+    ]
+    return [
+        f"'{spec['field']}[{i}]' does not have {_describe_where(spec.get('where', {}), spec.get('has', []))}"
+        for i in failing
+    ]
 
 
 def _describe_where(where: dict, has: Iterable[str] = ()) -> str:
@@ -161,7 +179,11 @@ def _check_at_most(ctx: Context, spec: dict) -> list[str]:
 
 def _check_includes(ctx: Context, spec: dict) -> list[str]:
     value = lookup(ctx.source.data, spec["field"])
-    return [] if isinstance(value, list) and spec["value"] in value else [f"'{spec['field']}' does not include {spec['value']!r}"]
+    return (
+        []
+        if isinstance(value, list) and spec["value"] in value
+        else [f"'{spec['field']}' does not include {spec['value']!r}"]
+    )
 
 
 def _check_reviewed_within_cycle(ctx: Context, spec: dict) -> list[str]:
@@ -228,29 +250,36 @@ def assess_standard(standard: Standard, ctx: Context) -> Verdict:
     return Verdict(standard.id, MET)
 
 
-def assess_quality(credentials: Iterable[Source], profile: Profile, today: datetime.date,
-                   glossary: Iterable[str] = ()) -> QualityReport:
+def assess_quality(
+    credentials: Iterable[Source], profile: Profile, today: datetime.date, glossary: Iterable[str] = ()
+) -> QualityReport:
     """Every credential (drafts included) against every standard of the profile."""
     glossary = tuple(glossary)
     results = []
     for source in sorted(credentials, key=lambda s: s.stem):
         ctx = Context(source, today, glossary)
-        results.append(CredentialQuality(
-            id=str(source.data.get("id", source.stem)), title=str(source.data.get("title", source.stem)),
-            status=str(source.data.get("status", "active")),
-            verdicts=tuple(assess_standard(standard, ctx) for standard in profile.standards)))
+        results.append(
+            CredentialQuality(
+                id=str(source.data.get("id", source.stem)),
+                title=str(source.data.get("title", source.stem)),
+                status=str(source.data.get("status", "active")),
+                verdicts=tuple(assess_standard(standard, ctx) for standard in profile.standards),
+            )
+        )
     return QualityReport(profile, tuple(results))
 
 
 # --- loading profiles -----------------------------------------------------------------------
+
 
 class UnknownProfile(Exception):
     pass
 
 
 def available_profiles(content_dir: Path) -> list[str]:
-    builtin = [p.name.removesuffix(".yaml") for p in resources.files("catalog.profiles").iterdir()
-               if p.name.endswith(".yaml")]
+    builtin = [
+        p.name.removesuffix(".yaml") for p in resources.files("catalog.profiles").iterdir() if p.name.endswith(".yaml")
+    ]
     local = [p.stem for p in (content_dir / "profiles").glob("*.yaml")] if (content_dir / "profiles").is_dir() else []
     return sorted(set(builtin) | set(local))
 
@@ -270,7 +299,9 @@ def load_profile(name: str, content_dir: Path, _seen: tuple[str, ...] = ()) -> t
     """
     path = _profile_path(name, content_dir)
     if path is None:
-        raise UnknownProfile(f"unknown quality profile {name!r}; available: {', '.join(available_profiles(content_dir))}")
+        raise UnknownProfile(
+            f"unknown quality profile {name!r}; available: {', '.join(available_profiles(content_dir))}"
+        )
     source, diagnostics = load_yaml_source(path, Kind.PROFILE)
     if source is None:
         return None, diagnostics
@@ -281,8 +312,13 @@ def load_profile(name: str, content_dir: Path, _seen: tuple[str, ...] = ()) -> t
     parent = source.data.get("extends")
     if parent:
         if parent in _seen + (name,):
-            return None, [error("Q003", f"profile 'extends' forms a cycle: {' -> '.join(_seen + (name, parent))}",
-                                source.positions.of_value(("extends",)))]
+            return None, [
+                error(
+                    "Q003",
+                    f"profile 'extends' forms a cycle: {' -> '.join(_seen + (name, parent))}",
+                    source.positions.of_value(("extends",)),
+                )
+            ]
         try:
             base, problems = load_profile(parent, content_dir, _seen + (name,))
         except UnknownProfile as exc:
@@ -324,16 +360,29 @@ def check_profile_checks(source: Source) -> Iterator[Diagnostic]:
             known = list(CHECKS) + [REVIEW_CHECK]
             if len(kinds) != 1 or kinds[0] not in known:
                 bad = next((k for k in kinds if k not in known), kinds[0] if kinds else "")
-                yield error("Q001", f"a check needs exactly one known check type, found: {', '.join(kinds) or 'none'}",
-                            source.positions.of_key(path + (bad,)) if bad else source.positions.of_value(path),
-                            did_you_mean(bad, known) or "known checks: " + ", ".join(known))
+                yield error(
+                    "Q001",
+                    f"a check needs exactly one known check type, found: {', '.join(kinds) or 'none'}",
+                    source.positions.of_key(path + (bad,)) if bad else source.positions.of_value(path),
+                    did_you_mean(bad, known) or "known checks: " + ", ".join(known),
+                )
                 continue
             kind, spec = kinds[0], check[kinds[0]]
-            named = [spec] if kind in ("present", "one_sentence") else (
-                [spec.get("field")] + ([spec.get("date"), spec.get("months")] if kind == "reviewed_within_cycle" else [])
-                if isinstance(spec, dict) else [])
+            named = (
+                [spec]
+                if kind in ("present", "one_sentence")
+                else (
+                    [spec.get("field")]
+                    + ([spec.get("date"), spec.get("months")] if kind == "reviewed_within_cycle" else [])
+                    if isinstance(spec, dict)
+                    else []
+                )
+            )
             for field in [f for f in named if isinstance(f, str)]:
                 if field not in fields:
-                    yield error("Q002", f"check refers to unknown credential field '{field}'",
-                                source.positions.of_value(path + (kind,)),
-                                did_you_mean(field, fields) or "see docs/content-format.md for field names")
+                    yield error(
+                        "Q002",
+                        f"check refers to unknown credential field '{field}'",
+                        source.positions.of_value(path + (kind,)),
+                        did_you_mean(field, fields) or "see docs/content-format.md for field names",
+                    )

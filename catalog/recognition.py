@@ -45,10 +45,16 @@ def needs_reconfirmation(as_of: datetime.date, today: datetime.date) -> bool:
 
 def recognition_entries(catalog: Catalog) -> tuple[RecognitionEntry, ...]:
     """Every row, stacks first (by title), then credentials (by title)."""
-    entries = [RecognitionEntry("stack", s.id, s.title, row)
-               for s in sorted(catalog.stacks, key=lambda s: s.title) for row in s.licensure_fit]
-    entries += [RecognitionEntry("credential", c.id, c.title, row)
-                for c in sorted(catalog.credentials, key=lambda c: c.title) for row in c.recognition]
+    entries = [
+        RecognitionEntry("stack", s.id, s.title, row)
+        for s in sorted(catalog.stacks, key=lambda s: s.title)
+        for row in s.licensure_fit
+    ]
+    entries += [
+        RecognitionEntry("credential", c.id, c.title, row)
+        for c in sorted(catalog.credentials, key=lambda c: c.title)
+        for row in c.recognition
+    ]
     return tuple(entries)
 
 
@@ -72,5 +78,7 @@ def recognition_matrix(catalog: Catalog) -> tuple[MatrixRow, ...]:
     codes = [code for code, _ in catalog.site.jurisdictions]
     items = [("stack", s.id, s.title, s.licensure_fit) for s in sorted(catalog.stacks, key=lambda s: s.title)]
     items += [("credential", c.id, c.title, c.recognition) for c in sorted(catalog.credentials, key=lambda c: c.title)]
-    return tuple(MatrixRow(kind, item_id, title, tuple(tuple(r for r in rows if r.jurisdiction == code) for code in codes))
-                 for kind, item_id, title, rows in items)
+    return tuple(
+        MatrixRow(kind, item_id, title, tuple(tuple(r for r in rows if r.jurisdiction == code) for code in codes))
+        for kind, item_id, title, rows in items
+    )

@@ -59,23 +59,44 @@ def load_sources(content_dir: Path) -> LoadResult:
     diagnostics: list[Diagnostic] = []
     if not content_dir.is_dir():
         location = Location(str(content_dir))
-        return LoadResult(content_dir, None, (), (), (error("L008", "content folder not found", location,
-                                               "pass --content DIR pointing at a folder with site.yaml"),))
+        return LoadResult(
+            content_dir,
+            None,
+            (),
+            (),
+            (
+                error(
+                    "L008",
+                    "content folder not found",
+                    location,
+                    "pass --content DIR pointing at a folder with site.yaml",
+                ),
+            ),
+        )
 
     site_path = content_dir / "site.yaml"
     site = None
     if site_path.is_file():
         site = _load_yaml_file(site_path, Kind.SITE, diagnostics)
     else:
-        diagnostics.append(error("L008", "site.yaml not found", Location(str(site_path)),
-                                 "every content folder needs a site.yaml with the site title and jurisdictions"))
+        diagnostics.append(
+            error(
+                "L008",
+                "site.yaml not found",
+                Location(str(site_path)),
+                "every content folder needs a site.yaml with the site title and jurisdictions",
+            )
+        )
 
     credential_paths = _files(content_dir / "credentials", (".md",), diagnostics)
-    credentials = tuple(source for path in credential_paths
-                        if (source := _load_markdown_file(path, diagnostics)) is not None)
+    credentials = tuple(
+        source for path in credential_paths if (source := _load_markdown_file(path, diagnostics)) is not None
+    )
     stacks = tuple(
-        source for path in _files(content_dir / "stacks", (".yaml", ".yml"), diagnostics)
-        if (source := _load_yaml_file(path, Kind.STACK, diagnostics)) is not None)
+        source
+        for path in _files(content_dir / "stacks", (".yaml", ".yml"), diagnostics)
+        if (source := _load_yaml_file(path, Kind.STACK, diagnostics)) is not None
+    )
     unreadable = frozenset(path.stem for path in credential_paths) - {source.stem for source in credentials}
     return LoadResult(content_dir, site, credentials, stacks, tuple(diagnostics), unreadable)
 
@@ -90,8 +111,9 @@ def _files(folder: Path, suffixes: tuple[str, ...], diagnostics: list[Diagnostic
         if path.suffix in suffixes:
             found.append(path)
         else:
-            diagnostics.append(warning("L007", f"ignored file: expected a {' or '.join(suffixes)} file here",
-                                       Location(str(path))))
+            diagnostics.append(
+                warning("L007", f"ignored file: expected a {' or '.join(suffixes)} file here", Location(str(path)))
+            )
     return found
 
 
@@ -104,8 +126,14 @@ def _read_text(path: Path, diagnostics: list[Diagnostic]) -> str | None:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
         col = exc.start - (before.rfind(b"\n") + 1) + 1
-        diagnostics.append(error("L001", f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
-                                 Location(str(path), line, col), "save the file as UTF-8"))
+        diagnostics.append(
+            error(
+                "L001",
+                f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+                Location(str(path), line, col),
+                "save the file as UTF-8",
+            )
+        )
         return None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
@@ -135,33 +163,57 @@ def _load_markdown_file(path: Path, diagnostics: list[Diagnostic]) -> Source | N
         return None
     lines = text.split("\n")
     if lines[0].strip() != FRONT_MATTER_FENCE:
-        diagnostics.append(error("L003", "no front matter: a credential file starts with a '---' line",
-                                 Location(str(path)),
-                                 "put the YAML fields between two '---' lines at the top, then the description"))
+        diagnostics.append(
+            error(
+                "L003",
+                "no front matter: a credential file starts with a '---' line",
+                Location(str(path)),
+                "put the YAML fields between two '---' lines at the top, then the description",
+            )
+        )
         return None
     closing = next((i for i, line in enumerate(lines[1:], start=1) if line.rstrip() in ("---", "...")), None)
     if closing is None:
-        diagnostics.append(error("L003", "front matter is never closed with a '---' line",
-                                 Location(str(path)), "add a '---' line after the last YAML field"))
+        diagnostics.append(
+            error(
+                "L003",
+                "front matter is never closed with a '---' line",
+                Location(str(path)),
+                "add a '---' line after the last YAML field",
+            )
+        )
         return None
     data, positions, problems = parse_yaml("\n".join(lines[1:closing]) + "\n", str(path), line_offset=1)
     diagnostics.extend(problems)
     source = _source(Kind.CREDENTIAL, path, data, positions, diagnostics, problems)
     if source is None:
         return None
-    body = "\n".join(lines[closing + 1:]).strip("\n")
-    leading_blank_lines = len(lines[closing + 1:]) - len("\n".join(lines[closing + 1:]).lstrip("\n").split("\n"))
-    return Source(source.kind, source.path, source.stem, source.data, source.positions,
-                  body=body + "\n" if body else "", body_line=closing + 2 + leading_blank_lines)
+    body = "\n".join(lines[closing + 1 :]).strip("\n")
+    leading_blank_lines = len(lines[closing + 1 :]) - len("\n".join(lines[closing + 1 :]).lstrip("\n").split("\n"))
+    return Source(
+        source.kind,
+        source.path,
+        source.stem,
+        source.data,
+        source.positions,
+        body=body + "\n" if body else "",
+        body_line=closing + 2 + leading_blank_lines,
+    )
 
 
-def _source(kind: Kind, path: Path, data: Any, positions: Positions, diagnostics: list[Diagnostic],
-            problems: list[Diagnostic]) -> Source | None:
+def _source(
+    kind: Kind, path: Path, data: Any, positions: Positions, diagnostics: list[Diagnostic], problems: list[Diagnostic]
+) -> Source | None:
     if any(p.is_error for p in problems):
         return None
     if not isinstance(data, dict):
         what = "nothing" if data is None else f"a {type(data).__name__}"
-        diagnostics.append(error("L005", f"expected a mapping of fields (key: value), found {what}",
-                                 positions.of_value(()) if data is not None else Location(str(path))))
+        diagnostics.append(
+            error(
+                "L005",
+                f"expected a mapping of fields (key: value), found {what}",
+                positions.of_value(()) if data is not None else Location(str(path)),
+            )
+        )
         return None
     return Source(kind, str(path), path.stem, data, positions)

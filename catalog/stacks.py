@@ -16,8 +16,9 @@ from catalog.sources import Source
 MIN_MEMBERS = 2
 
 
-def check_stack_members(stacks: Iterable[Source], credentials: Iterable[Source],
-                        unreadable: Iterable[str] = ()) -> Iterator[Diagnostic]:
+def check_stack_members(
+    stacks: Iterable[Source], credentials: Iterable[Source], unreadable: Iterable[str] = ()
+) -> Iterator[Diagnostic]:
     """Members exist, are published, appear once; there are enough; `n` fits the member count.
 
     Members are matched by file name, which validation requires to equal the id; a credential
@@ -37,22 +38,38 @@ def check_stack_members(stacks: Iterable[Source], credentials: Iterable[Source],
                 continue
             where = at(("credentials", index))
             if member in seen:
-                yield error("S003", f"credential '{member}' appears twice in this stack", where,
-                            "list each credential once")
+                yield error(
+                    "S003", f"credential '{member}' appears twice in this stack", where, "list each credential once"
+                )
             elif member in stack_ids and member not in status_by_id:
-                yield error("S006", f"'{member}' is a stack; a stack can only contain credentials", where,
-                            "list that stack's credentials here instead")
+                yield error(
+                    "S006",
+                    f"'{member}' is a stack; a stack can only contain credentials",
+                    where,
+                    "list that stack's credentials here instead",
+                )
             elif member not in status_by_id:
-                yield error("S001", f"unknown credential '{member}'", where,
-                            did_you_mean(member, [c for c in status_by_id if isinstance(c, str)])
-                            or f"add content/credentials/{member}.md or fix the id")
+                yield error(
+                    "S001",
+                    f"unknown credential '{member}'",
+                    where,
+                    did_you_mean(member, [c for c in status_by_id if isinstance(c, str)])
+                    or f"add content/credentials/{member}.md or fix the id",
+                )
             elif status_by_id[member] not in ("active", None):
-                yield error("S002", f"credential '{member}' is {status_by_id[member]}; a stack can only list active credentials",
-                            where, "make the credential active, or remove it from the stack")
+                yield error(
+                    "S002",
+                    f"credential '{member}' is {status_by_id[member]}; a stack can only list active credentials",
+                    where,
+                    "make the credential active, or remove it from the stack",
+                )
             seen.add(member)
         if len(members) < MIN_MEMBERS:
-            yield error("S004", f"a stack needs at least {MIN_MEMBERS} credentials, this one has {len(members)}",
-                        at(("credentials",)))
+            yield error(
+                "S004",
+                f"a stack needs at least {MIN_MEMBERS} credentials, this one has {len(members)}",
+                at(("credentials",)),
+            )
         yield from _check_completion(stack, len(members))
 
 
@@ -63,14 +80,22 @@ def _check_completion(stack: Source, member_count: int) -> Iterator[Diagnostic]:
     rule, n = completion.get("rule"), completion.get("n")
     at = stack.positions.of_value
     if rule == "n_of" and n is None:
-        yield error("S005", "completion rule 'n_of' needs 'n': how many credentials the earner must complete",
-                    at(("completion",)), "add 'n: 2' (for example) under 'completion'")
+        yield error(
+            "S005",
+            "completion rule 'n_of' needs 'n': how many credentials the earner must complete",
+            at(("completion",)),
+            "add 'n: 2' (for example) under 'completion'",
+        )
     elif rule == "n_of" and isinstance(n, int) and not 1 <= n <= member_count:
-        yield error("S005", f"completion 'n' is {n}, but it must be between 1 and {member_count} (the member count)",
-                    at(("completion", "n")))
+        yield error(
+            "S005",
+            f"completion 'n' is {n}, but it must be between 1 and {member_count} (the member count)",
+            at(("completion", "n")),
+        )
     elif rule == "all" and n is not None:
-        yield error("S005", "completion rule 'all' takes no 'n'", at(("completion", "n")),
-                    "remove 'n', or use rule: n_of")
+        yield error(
+            "S005", "completion rule 'all' takes no 'n'", at(("completion", "n")), "remove 'n', or use rule: n_of"
+        )
 
 
 def stacks_by_credential(stacks: Iterable[Stack]) -> Mapping[str, tuple[str, ...]]:

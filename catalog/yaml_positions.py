@@ -67,16 +67,23 @@ class _Converter:
         for key_node, value_node in node.value:
             key_location = self.location(key_node.start_mark)
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
-                self.diagnostics.append(error(
-                    "L009", "keys must be plain words; complex keys and merge keys are not supported",
-                    key_location))
+                self.diagnostics.append(
+                    error(
+                        "L009", "keys must be plain words; complex keys and merge keys are not supported", key_location
+                    )
+                )
                 continue
             key = str(key_node.value)
             if key in result:
                 first = self.positions.keys[path + (key,)]
-                self.diagnostics.append(error(
-                    "L006", f"duplicate key '{key}' (first defined at line {first.line})", key_location,
-                    "remove one of the two; YAML would silently keep only the last"))
+                self.diagnostics.append(
+                    error(
+                        "L006",
+                        f"duplicate key '{key}' (first defined at line {first.line})",
+                        key_location,
+                        "remove one of the two; YAML would silently keep only the last",
+                    )
+                )
                 continue
             self.positions.keys[path + (key,)] = key_location
             result[key] = self.convert(value_node, path + (key,))
@@ -108,9 +115,18 @@ def parse_yaml(text: str, file: str, line_offset: int = 0) -> tuple[Any, Positio
         message = exc.problem or str(exc)
         if exc.context:
             message = f"{exc.context}: {message}"
-        return None, converter.positions, [error(
-            "L004", f"YAML syntax error: {message}", location,
-            "check indentation, and quote values that contain ': ' or start with a special character")]
+        return (
+            None,
+            converter.positions,
+            [
+                error(
+                    "L004",
+                    f"YAML syntax error: {message}",
+                    location,
+                    "check indentation, and quote values that contain ': ' or start with a special character",
+                )
+            ],
+        )
     except yaml.YAMLError as exc:  # e.g. a control character in the stream
         return None, converter.positions, [error("L004", f"YAML syntax error: {exc}", Location(file, 1 + line_offset))]
     if node is None:

@@ -43,8 +43,16 @@ class BuildOptions:
             urls = SiteUrls.parse(args.base_url)
         except BaseUrlError as exc:
             raise UsageError(str(exc)) from None
-        return cls(args.content, args.out, urls, today_or_usage_error(args.today), drafts=args.drafts,
-                   strict=args.strict, force=args.force, search=not args.no_search)
+        return cls(
+            args.content,
+            args.out,
+            urls,
+            today_or_usage_error(args.today),
+            drafts=args.drafts,
+            strict=args.strict,
+            force=args.force,
+            search=not args.no_search,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +83,9 @@ def build(options: BuildOptions) -> BuildOutcome:
     catalog = result.catalog.published(include_drafts=options.drafts)
 
     descriptions = render_descriptions(catalog)
-    diagnostics = sort_diagnostics(result.diagnostics + tuple(
-        d for rendered in descriptions.values() for d in rendered.diagnostics))
+    diagnostics = sort_diagnostics(
+        result.diagnostics + tuple(d for rendered in descriptions.values() for d in rendered.diagnostics)
+    )
     if has_errors(diagnostics, strict=options.strict):
         return BuildOutcome(False, diagnostics)
 
@@ -84,11 +93,16 @@ def build(options: BuildOptions) -> BuildOutcome:
     if profile is None:
         return BuildOutcome(False, diagnostics + tuple(problems))
     published_ids = {c.id for c in catalog.credentials}
-    quality = assess_quality([s for s in result.loaded.credentials if s.data.get("id") in published_ids],
-                             profile, options.today, [term for term, _ in catalog.site.glossary])
+    quality = assess_quality(
+        [s for s in result.loaded.credentials if s.data.get("id") in published_ids],
+        profile,
+        options.today,
+        [term for term, _ in catalog.site.glossary],
+    )
 
-    inputs = SiteInputs(catalog, descriptions, options.urls, options.today, quality, drafts=options.drafts,
-                        search=options.search)
+    inputs = SiteInputs(
+        catalog, descriptions, options.urls, options.today, quality, drafts=options.drafts, search=options.search
+    )
     files = {path: text.encode("utf-8") for path, text in render_site(inputs).items()}
     files.update(asset_files())
     files.update(badge_files(options.content, catalog))
@@ -99,8 +113,10 @@ def build(options: BuildOptions) -> BuildOutcome:
 
     pages = sum(path.endswith(".html") for path in files)
     seconds = time.perf_counter() - started
-    summary = (f"Built {pages} pages ({len(catalog.credentials)} credentials, {len(catalog.stacks)} stacks) "
-               f"into {options.out}/ in {seconds:.2f}s")
+    summary = (
+        f"Built {pages} pages ({len(catalog.credentials)} credentials, {len(catalog.stacks)} stacks) "
+        f"into {options.out}/ in {seconds:.2f}s"
+    )
     if not options.urls.origin:
         summary += "\n(sitemap.xml and feed.xml need absolute URLs: pass a full --base-url to write them)"
     return BuildOutcome(True, diagnostics, summary)

@@ -28,8 +28,9 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def content_options(command: argparse.ArgumentParser) -> None:
-        command.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
-                             help="content folder (default: content)")
+        command.add_argument(
+            "--content", type=Path, default=Path("content"), metavar="DIR", help="content folder (default: content)"
+        )
         command.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
     validate = commands.add_parser("validate", help="check content and report every problem")
@@ -40,8 +41,12 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="validate, then build the static site")
     content_options(build)
     build.add_argument("--out", type=Path, default=Path("_site"), metavar="DIR", help="output folder (default: _site)")
-    build.add_argument("--base-url", default="/", metavar="URL",
-                       help="where the site is served: a full URL or a path such as /repo/ (default: /)")
+    build.add_argument(
+        "--base-url",
+        default="/",
+        metavar="URL",
+        help="where the site is served: a full URL or a path such as /repo/ (default: /)",
+    )
     build.add_argument("--drafts", action="store_true", help="include draft credentials, marked as drafts")
     build.add_argument("--force", action="store_true", help="write into --out even if it holds foreign files")
     build.add_argument("--no-search", action="store_true", help="skip the Pagefind index (faster previews)")
@@ -58,8 +63,9 @@ def _parser() -> argparse.ArgumentParser:
     quality.add_argument("--profile", default=None, metavar="NAME", help="quality profile (default: mpos-2024)")
     quality.add_argument("--format", choices=("text", "json"), default="text")
     quality.add_argument("--today", metavar="YYYY-MM-DD", help="date for review checks (default: today)")
-    quality.add_argument("--require-all", action="store_true",
-                         help="exit 1 unless every active credential meets every standard")
+    quality.add_argument(
+        "--require-all", action="store_true", help="exit 1 unless every active credential meets every standard"
+    )
 
     new = commands.add_parser("new", help="write a commented skeleton for a new credential or stack")
     new.add_argument("kind", choices=("credential", "stack"))
@@ -172,8 +178,11 @@ def _quality(args: argparse.Namespace) -> int:
         print(format_quality(result, today))
     failing = [c.id for c in result.credentials if c.status == "active" and not c.meets_all]
     if args.require_all and failing:
-        print(f"FAILED --require-all: {len(failing)} active credential(s) do not meet every standard: "
-              + ", ".join(failing), file=sys.stderr)
+        print(
+            f"FAILED --require-all: {len(failing)} active credential(s) do not meet every standard: "
+            + ", ".join(failing),
+            file=sys.stderr,
+        )
         return EXIT_CONTENT
     return EXIT_OK
 
@@ -187,12 +196,18 @@ def format_quality(result, today) -> str:
     names = [f"{c.id}{' (draft)' if c.status == 'draft' else ''}" for c in result.credentials]
     width = max([len(n) for n in names] + [10])
     short = [sid.split("-")[-1][-3:] for sid in standards]
-    lines = [f"{result.profile.name}: {len(result.credentials)} credentials, as of {today.isoformat()}", "",
-             "credential".ljust(width) + "  " + " ".join(f"{s:>3}" for s in short)]
+    lines = [
+        f"{result.profile.name}: {len(result.credentials)} credentials, as of {today.isoformat()}",
+        "",
+        "credential".ljust(width) + "  " + " ".join(f"{s:>3}" for s in short),
+    ]
     for name, credential in zip(names, result.credentials):
         lines.append(name.ljust(width) + "  " + " ".join(f"{QUALITY_MARKS[v.status]:>3}" for v in credential.verdicts))
-    lines += ["", "yes = met, NO = not met, ?? = a person must review. Columns: "
-              + "; ".join(f"{sid} {s.name}" for sid, s in zip(standards, result.profile.standards))]
+    lines += [
+        "",
+        "yes = met, NO = not met, ?? = a person must review. Columns: "
+        + "; ".join(f"{sid} {s.name}" for sid, s in zip(standards, result.profile.standards)),
+    ]
     for credential in result.credentials:
         misses = [v for v in credential.verdicts if v.status != "met"]
         if misses:

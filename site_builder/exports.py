@@ -21,8 +21,11 @@ _INTERNAL_FIELDS = frozenset({"source", "description_line", "label_at"})
 def plain(value: Any) -> Any:
     """Dataclasses, tuples and dates as JSON-ready values; empty optional fields left out."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)
-                if f.name not in _INTERNAL_FIELDS and getattr(value, f.name) is not None}
+        return {
+            f.name: plain(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.name not in _INTERNAL_FIELDS and getattr(value, f.name) is not None
+        }
     if isinstance(value, (tuple, list)):
         return [plain(item) for item in value]
     if isinstance(value, (datetime.date, datetime.datetime)):
@@ -74,7 +77,9 @@ def achievement(credential: Credential, urls: SiteUrls) -> dict[str, Any] | None
     if page is None:
         return None
     c = credential
-    criteria = "\n".join([f"Passing: {c.evaluation.passing}", ""] + [f"- {item.criterion}" for item in c.evaluation.criteria])
+    criteria = "\n".join(
+        [f"Passing: {c.evaluation.passing}", ""] + [f"- {item.criterion}" for item in c.evaluation.criteria]
+    )
     issuer = {"id": c.issuer.url or urls.absolute(""), "type": ["Profile"], "name": c.issuer.name}
     if c.issuer.url:
         issuer["url"] = c.issuer.url
@@ -93,13 +98,27 @@ def achievement(credential: Credential, urls: SiteUrls) -> dict[str, Any] | None
         "inLanguage": "en",
         "tag": sorted({*c.audience.roles, *c.audience.grade_bands, *c.audience.subjects}),
         "resultDescription": [
-            {"id": page + f"#criterion-{item.id}", "type": ["ResultDescription"], "name": item.criterion,
-             "resultType": "RubricCriterionLevel", "allowedValue": list(c.evaluation.levels)}
-            for item in c.evaluation.criteria],
+            {
+                "id": page + f"#criterion-{item.id}",
+                "type": ["ResultDescription"],
+                "name": item.criterion,
+                "resultType": "RubricCriterionLevel",
+                "allowedValue": list(c.evaluation.levels),
+            }
+            for item in c.evaluation.criteria
+        ],
     }
-    alignments = [{"type": ["Alignment"], "targetName": f"{s.framework} {s.code}" + (f": {s.name}" if s.name else ""),
-                   "targetUrl": s.url, "targetFramework": s.framework, "targetCode": str(s.code)}
-                  for s in c.standards if s.url]
+    alignments = [
+        {
+            "type": ["Alignment"],
+            "targetName": f"{s.framework} {s.code}" + (f": {s.name}" if s.name else ""),
+            "targetUrl": s.url,
+            "targetFramework": s.framework,
+            "targetCode": str(s.code),
+        }
+        for s in c.standards
+        if s.url
+    ]
     if alignments:
         data["alignment"] = alignments
     if c.badge:

@@ -52,8 +52,9 @@ def render_markdown(text: str, path: str, first_line: int) -> RenderedMarkdown:
     return RenderedMarkdown(html, tuple(diagnostics))
 
 
-def _drop_unsafe(children: list[Token], lines: list[str], block_line: int, path: str, first_line: int,
-                 diagnostics: list[Diagnostic]) -> list[Token]:
+def _drop_unsafe(
+    children: list[Token], lines: list[str], block_line: int, path: str, first_line: int, diagnostics: list[Diagnostic]
+) -> list[Token]:
     kept: list[Token] = []
     skipping_close = 0
     for token in children:
@@ -79,9 +80,12 @@ def _unsafe(url: str, what: str, lines: list[str], block_line: int, path: str, f
         if (found := text.find(scheme + ":")) >= 0:
             line, col = offset, found
             break
-    return warning("M001", f"{what} with unsafe scheme '{scheme}:' dropped from the description",
-                   Location(path, first_line + line, col + 1),
-                   "only http, https, mailto and relative links are published")
+    return warning(
+        "M001",
+        f"{what} with unsafe scheme '{scheme}:' dropped from the description",
+        Location(path, first_line + line, col + 1),
+        "only http, https, mailto and relative links are published",
+    )
 
 
 def render_descriptions(catalog) -> dict[str, RenderedMarkdown]:

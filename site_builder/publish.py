@@ -25,14 +25,18 @@ def check_output_folder(out: Path, content: Path, *, force: bool) -> None:
     """Refuse output folders that would destroy content or files we did not write."""
     out_path, content_path, here = out.resolve(), content.resolve(), Path.cwd().resolve()
     if out_path == content_path or out_path in content_path.parents or content_path in out_path.parents:
-        raise OutputRefused(f"--out {out} overlaps the content folder {content}; choose a separate folder such as _site")
+        raise OutputRefused(
+            f"--out {out} overlaps the content folder {content}; choose a separate folder such as _site"
+        )
     if out_path == here or out_path in here.parents:
         raise OutputRefused(f"--out {out} is the current folder or one of its parents; choose a folder such as _site")
     if out.exists() and not out.is_dir():
         raise OutputRefused(f"--out {out} is a file, not a folder")
     if out.is_dir() and not (out / MARKER).is_file() and any(out.iterdir()) and not force:
-        raise OutputRefused(f"--out {out} holds files that credcat did not write; refusing to replace them "
-                            "(use --force to replace the folder anyway)")
+        raise OutputRefused(
+            f"--out {out} holds files that credcat did not write; refusing to replace them "
+            "(use --force to replace the folder anyway)"
+        )
 
 
 def publish_site(files: Mapping[str, bytes], out: Path, finish: Callable[[Path], None] | None = None) -> None:

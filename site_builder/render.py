@@ -16,14 +16,14 @@ import jinja2
 
 from catalog.content import Catalog
 from catalog.labels import Range, StackFacts
-from catalog.model import Cost, Credential, RecognitionRow, Stack
+from catalog.model import Cost, Credential
 from catalog.quality import QualityReport
 from catalog.recognition import by_jurisdiction, needs_reconfirmation, recognition_matrix
 from site_builder.exports import achievement, credential_record, json_document, plain, stack_record, to_json
 from site_builder.markdown import RenderedMarkdown
-from site_builder.wording import VERDICT_WORDS, words
 from site_builder.search import credential_facets, credential_sort_keys, stack_facets, stack_sort_keys
 from site_builder.urls import SiteUrls
+from site_builder.wording import VERDICT_WORDS, words
 
 ASSETS = ("site.css", "print.css")
 
@@ -66,51 +66,118 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
 
     pages: list[Page] = [
         Page("index.html", "home.html", {**common, "page_path": "", "stacks": stacks, "facts": facts}),
-        Page("credentials/index.html", "credentials.html", {**common, "page_path": "credentials/",
-                                                             "credentials": credentials,
-                                                             "areas": group_by_area(credentials)}),
-        Page("stacks/index.html", "stacks.html", {**common, "page_path": "stacks/", "stacks": stacks,
-                                                   "facts": facts}),
+        Page(
+            "credentials/index.html",
+            "credentials.html",
+            {**common, "page_path": "credentials/", "credentials": credentials, "areas": group_by_area(credentials)},
+        ),
+        Page("stacks/index.html", "stacks.html", {**common, "page_path": "stacks/", "stacks": stacks, "facts": facts}),
         Page("404.html", "404.html", {**common, "page_path": "404.html"}),
     ]
     for credential in credentials:
         its_stacks = [stacks_by_id[stack_id] for stack_id in catalog.stacks_of.get(credential.id, ())]
-        pages.append(Page(f"credentials/{credential.id}/index.html", "credential.html", {
-            **common, "page_path": f"credentials/{credential.id}/", "credential": credential,
-            "description": inputs.descriptions[credential.id].html, "stacks": its_stacks,
-            "quality": quality.for_credential(credential.id),
-            "indexed": not credential.is_draft,
-            "facets": credential_facets(credential, its_stacks, catalog.site),
-            "sort_keys": credential_sort_keys(credential)}))
+        pages.append(
+            Page(
+                f"credentials/{credential.id}/index.html",
+                "credential.html",
+                {
+                    **common,
+                    "page_path": f"credentials/{credential.id}/",
+                    "credential": credential,
+                    "description": inputs.descriptions[credential.id].html,
+                    "stacks": its_stacks,
+                    "quality": quality.for_credential(credential.id),
+                    "indexed": not credential.is_draft,
+                    "facets": credential_facets(credential, its_stacks, catalog.site),
+                    "sort_keys": credential_sort_keys(credential),
+                },
+            )
+        )
         pages.append(Page(f"credentials/{credential.id}/credential.json", text=records[credential.id] + "\n"))
         if (badge_class := achievement(credential, urls)) is not None:
             pages.append(Page(f"credentials/{credential.id}/achievement.json", text=to_json(badge_class) + "\n"))
     for stack in stacks:
         members = catalog.members(stack)
-        pages.append(Page(f"stacks/{stack.id}/index.html", "stack.html", {
-            **common, "page_path": f"stacks/{stack.id}/", "stack": stack, "facts": facts[stack.id],
-            "members": members, "indexed": not stack.is_draft,
-            "member_rows": [(f"credentials/{cid}/", catalog.by_id[cid].title, row)
-                            for cid, row in facts[stack.id].member_recognition],
-            "facets": stack_facets(stack, facts[stack.id], members, catalog.site),
-            "sort_keys": stack_sort_keys(stack, facts[stack.id], members)}))
+        pages.append(
+            Page(
+                f"stacks/{stack.id}/index.html",
+                "stack.html",
+                {
+                    **common,
+                    "page_path": f"stacks/{stack.id}/",
+                    "stack": stack,
+                    "facts": facts[stack.id],
+                    "members": members,
+                    "indexed": not stack.is_draft,
+                    "member_rows": [
+                        (f"credentials/{cid}/", catalog.by_id[cid].title, row)
+                        for cid, row in facts[stack.id].member_recognition
+                    ],
+                    "facets": stack_facets(stack, facts[stack.id], members, catalog.site),
+                    "sort_keys": stack_sort_keys(stack, facts[stack.id], members),
+                },
+            )
+        )
         pages.append(Page(f"stacks/{stack.id}/stack.json", text=stack_records[stack.id] + "\n"))
     pages.append(Page("quality/index.html", "quality.html", {**common, "page_path": "quality/", "report": quality}))
     entries = by_jurisdiction(catalog)
-    pages.append(Page("recognition/index.html", "recognition.html", {
-        **common, "page_path": "recognition/", "entries": entries, "matrix": recognition_matrix(catalog)}))
+    pages.append(
+        Page(
+            "recognition/index.html",
+            "recognition.html",
+            {**common, "page_path": "recognition/", "entries": entries, "matrix": recognition_matrix(catalog)},
+        )
+    )
     for code, name in catalog.site.jurisdictions:
-        pages.append(Page(f"recognition/{code.lower()}/index.html", "jurisdiction.html", {
-            **common, "page_path": f"recognition/{code.lower()}/", "code": code, "name": name,
-            "entries": entries[code]}))
-    pages.append(Page("catalog.json", text=json_document({"title": catalog.site.title}, {
-        "credentials": [records[c.id] for c in credentials],
-        "stacks": [stack_records[s.id] for s in stacks]})))
+        pages.append(
+            Page(
+                f"recognition/{code.lower()}/index.html",
+                "jurisdiction.html",
+                {
+                    **common,
+                    "page_path": f"recognition/{code.lower()}/",
+                    "code": code,
+                    "name": name,
+                    "entries": entries[code],
+                },
+            )
+        )
+    pages.append(
+        Page(
+            "catalog.json",
+            text=json_document(
+                {"title": catalog.site.title},
+                {"credentials": [records[c.id] for c in credentials], "stacks": [stack_records[s.id] for s in stacks]},
+            ),
+        )
+    )
     if urls.origin:
-        pages.append(Page("sitemap.xml", "sitemap.xml", {**common, "page_path": "sitemap.xml", "paths": [
-            page.context["page_path"] for page in pages if page.template and page.path.endswith("index.html")]}))
-        pages.append(Page("feed.xml", "feed.xml", {**common, "page_path": "feed.xml", "entries": sorted(
-            credentials, key=lambda c: (last_changed(c), c.id), reverse=True)}))
+        pages.append(
+            Page(
+                "sitemap.xml",
+                "sitemap.xml",
+                {
+                    **common,
+                    "page_path": "sitemap.xml",
+                    "paths": [
+                        page.context["page_path"]
+                        for page in pages
+                        if page.template and page.path.endswith("index.html")
+                    ],
+                },
+            )
+        )
+        pages.append(
+            Page(
+                "feed.xml",
+                "feed.xml",
+                {
+                    **common,
+                    "page_path": "feed.xml",
+                    "entries": sorted(credentials, key=lambda c: (last_changed(c), c.id), reverse=True),
+                },
+            )
+        )
     pages.append(Page("robots.txt", text=_robots(urls)))
     pages.append(Page(".nojekyll", text=""))
     return pages
@@ -128,9 +195,10 @@ def group_by_area(credentials: tuple[Credential, ...]) -> list[tuple[str, list[C
 def render_site(inputs: SiteInputs) -> dict[str, str]:
     """Render every planned page: output path -> text."""
     environment = make_environment(inputs.urls, inputs.today)
-    return {page.path: page.text if page.text is not None else
-            environment.get_template(page.template).render(page.context)
-            for page in plan_site(inputs)}
+    return {
+        page.path: page.text if page.text is not None else environment.get_template(page.template).render(page.context)
+        for page in plan_site(inputs)
+    }
 
 
 def asset_files() -> dict[str, bytes]:
@@ -153,6 +221,7 @@ def last_changed(credential: Credential) -> datetime.date:
 
 
 # --- the Jinja environment and its named filters ----------------------------------------------
+
 
 def number(value: float) -> str:
     return f"{value:g}" if float(value) != int(value) else str(int(value))
@@ -192,7 +261,9 @@ def cost_range(facts: StackFacts) -> str:
     if facts.currency is None:
         return "varies by credential (priced in different currencies)"
     low, high = facts.cost.low, facts.cost.high
-    return money(low, facts.currency) if low == high else f"{money(low, facts.currency)} to {money(high, facts.currency)}"
+    return (
+        money(low, facts.currency) if low == high else f"{money(low, facts.currency)} to {money(high, facts.currency)}"
+    )
 
 
 def long_date(value: datetime.date) -> str:
@@ -210,12 +281,23 @@ def make_environment(urls: SiteUrls, today: datetime.date) -> jinja2.Environment
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    environment.filters.update(zip_verdicts=lambda standards, quality: list(zip(standards, quality.verdicts)),
-                               verdict_words=VERDICT_WORDS.__getitem__, words=words, hours=hours, money=money, cost=cost, number=number,
-                               hours_range=hours_range, cost_range=cost_range, long_date=long_date,
-                               last_changed=last_changed, plural=plural, count_range=count_range,
-                               unlabelled=lambda rows: [(None, None, row) for row in rows],
-                               entry_item=lambda e: (f"{e.kind}s/{e.id}/", e.title, e.row))
+    environment.filters.update(
+        zip_verdicts=lambda standards, quality: list(zip(standards, quality.verdicts)),
+        verdict_words=VERDICT_WORDS.__getitem__,
+        words=words,
+        hours=hours,
+        money=money,
+        cost=cost,
+        number=number,
+        hours_range=hours_range,
+        cost_range=cost_range,
+        long_date=long_date,
+        last_changed=last_changed,
+        plural=plural,
+        count_range=count_range,
+        unlabelled=lambda rows: [(None, None, row) for row in rows],
+        entry_item=lambda e: (f"{e.kind}s/{e.id}/", e.title, e.row),
+    )
     environment.globals.update(url=urls.path, absolute_url=urls.absolute, today=today)
     environment.tests["stale"] = lambda row: needs_reconfirmation(row.as_of, today)
     return environment

@@ -19,8 +19,19 @@ from site_builder.wording import words
 
 # Filter names are shown as the headings of the filter pane, so they are written for people.
 TYPE, ROLE, GRADE, SUBJECT, LEVEL, COST, HOURS, DELIVERY, PACING, COUNTS_IN, STACK, FRAMEWORK = (
-    "Type", "Role", "Grade band", "Subject", "Level", "Cost", "Hours", "Delivery", "Pacing", "Counts in",
-    "Stack", "Standards framework")
+    "Type",
+    "Role",
+    "Grade band",
+    "Subject",
+    "Level",
+    "Cost",
+    "Hours",
+    "Delivery",
+    "Pacing",
+    "Counts in",
+    "Stack",
+    "Standards framework",
+)
 
 HOUR_BANDS = ((5, "Up to 5 hours"), (10, "5 to 10 hours"), (20, "10 to 20 hours"))
 
@@ -40,8 +51,13 @@ def credential_facets(credential: Credential, stacks: list[Stack], site: Site) -
     pairs += [(ROLE, _words(role)) for role in c.audience.roles]
     pairs += [(GRADE, words(grade)) for grade in c.audience.grade_bands]
     pairs += [(SUBJECT, subject) for subject in c.audience.subjects]
-    pairs += [(LEVEL, _words(c.level)), (COST, "Free" if c.cost.is_free else "Paid"), (HOURS, hours_band(c.effort_hours)),
-              (DELIVERY, _words(c.delivery.mode)), (PACING, _words(c.delivery.pacing))]
+    pairs += [
+        (LEVEL, _words(c.level)),
+        (COST, "Free" if c.cost.is_free else "Paid"),
+        (HOURS, hours_band(c.effort_hours)),
+        (DELIVERY, _words(c.delivery.mode)),
+        (PACING, _words(c.delivery.pacing)),
+    ]
     pairs += [(COUNTS_IN, name) for name in site.jurisdiction_names(row.jurisdiction for row in c.recognition)]
     pairs += [(STACK, stack.title) for stack in stacks]
     pairs += [(FRAMEWORK, framework) for framework in dict.fromkeys(s.framework for s in c.standards)]
@@ -71,13 +87,19 @@ def _reviewed(dates: list[datetime.date | None]) -> str:
 
 def credential_sort_keys(credential: Credential) -> dict[str, str]:
     """Every indexed page has every sort key, or Pagefind drops it from sorted results."""
-    return {"title": credential.title.lower(), "hours": f"{credential.effort_hours:g}",
-            "reviewed": _reviewed([credential.review.last_reviewed if credential.review else None])}
+    return {
+        "title": credential.title.lower(),
+        "hours": f"{credential.effort_hours:g}",
+        "reviewed": _reviewed([credential.review.last_reviewed if credential.review else None]),
+    }
 
 
 def stack_sort_keys(stack: Stack, facts: StackFacts, members: tuple[Credential, ...]) -> dict[str, str]:
-    return {"title": stack.title.lower(), "hours": f"{facts.hours.low:g}",
-            "reviewed": _reviewed([m.review.last_reviewed if m.review else None for m in members])}
+    return {
+        "title": stack.title.lower(),
+        "hours": f"{facts.hours.low:g}",
+        "reviewed": _reviewed([m.review.last_reviewed if m.review else None for m in members]),
+    }
 
 
 class IndexingFailed(Exception):
@@ -89,4 +111,6 @@ def index_site(site: Path) -> None:
     command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", "pagefind", "--silent"]
     completed = subprocess.run(command, capture_output=True, text=True, check=False)
     if completed.returncode != 0:
-        raise IndexingFailed((completed.stderr or completed.stdout).strip() or f"pagefind exited {completed.returncode}")
+        raise IndexingFailed(
+            (completed.stderr or completed.stdout).strip() or f"pagefind exited {completed.returncode}"
+        )

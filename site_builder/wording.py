@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 WORDS = {
-    "self_paced": "self-paced", "in_person": "in person", "n_of": "choose N of M",
-    "pd_hours": "PD hours", "ptsb_credit": "PTSB credit", "CEU": "CEU", "open_badges_3": "Open Badges 3.0",
-    "clr_2": "Comprehensive Learner Record 2.0", "pdf_certificate": "PDF certificate",
-    "school_leader": "school leader", "district_leader": "district leader", "any_order": "any order",
-    "PK": "pre-K", "not_accepted": "not accepted",
+    "self_paced": "self-paced",
+    "in_person": "in person",
+    "n_of": "choose N of M",
+    "pd_hours": "PD hours",
+    "ptsb_credit": "PTSB credit",
+    "CEU": "CEU",
+    "open_badges_3": "Open Badges 3.0",
+    "clr_2": "Comprehensive Learner Record 2.0",
+    "pdf_certificate": "PDF certificate",
+    "school_leader": "school leader",
+    "district_leader": "district leader",
+    "any_order": "any order",
+    "PK": "pre-K",
+    "not_accepted": "not accepted",
 }
 
 

@@ -39,8 +39,13 @@ def make_content(tmp_path: Path) -> Callable[..., Path]:
     case can never silently stop testing what it claims to.
     """
 
-    def make(files: Mapping[str, str | bytes] | None = None, *, edits: Mapping[str, list] | None = None,
-             delete: tuple[str, ...] = (), base: str = "base") -> Path:
+    def make(
+        files: Mapping[str, str | bytes] | None = None,
+        *,
+        edits: Mapping[str, list] | None = None,
+        delete: tuple[str, ...] = (),
+        base: str = "base",
+    ) -> Path:
         root = tmp_path / "content"
         shutil.copytree(FIXTURES / base, root)
         for relative, replacements in (edits or {}).items():
@@ -67,8 +72,19 @@ def sample_site(tmp_path_factory) -> Path:
     from site_builder.cli import main
 
     out = tmp_path_factory.mktemp("sample") / "site"
-    code = main(["build", "--content", str(REPO / "content"), "--out", str(out), "--base-url",
-                 "https://owner.github.io/repo/", "--today", SAMPLE_TODAY])
+    code = main(
+        [
+            "build",
+            "--content",
+            str(REPO / "content"),
+            "--out",
+            str(out),
+            "--base-url",
+            "https://owner.github.io/repo/",
+            "--today",
+            SAMPLE_TODAY,
+        ]
+    )
     assert code == 0
     return out
 
@@ -103,8 +119,14 @@ def page(browser):
     page.on("console", lambda message: message.type == "error" and page.problems.append(f"console: {message.text}"))
     page.on("pageerror", lambda exc: page.problems.append(f"page error: {exc}"))
     page.on("requestfailed", lambda request: page.problems.append(f"request failed: {request.url}"))
-    page.on("response", lambda response: response.status >= 400 and not page.expect_404
-            and page.problems.append(f"HTTP {response.status}: {response.url}"))
+    page.on(
+        "response",
+        lambda response: (
+            response.status >= 400
+            and not page.expect_404
+            and page.problems.append(f"HTTP {response.status}: {response.url}")
+        ),
+    )
     page.expect_404 = False
     yield page
     context.close()

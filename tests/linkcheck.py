@@ -31,7 +31,7 @@ def _target_file(site: Path, base_path: str, page: Path, link_path: str) -> Path
     if link_path.startswith("/"):
         if not link_path.startswith(base_path):
             return None
-        target = site / unquote(link_path[len(base_path):])
+        target = site / unquote(link_path[len(base_path) :])
     else:
         target = page.parent / unquote(link_path)
     if link_path.endswith("/") or target.is_dir():

@@ -92,10 +92,11 @@ def test_a_distinctive_word_from_a_competency_finds_its_credential(page, site_ur
 
 def test_a_filter_narrows_results_to_exactly_the_expected_pages(page, site_url: str, catalog) -> None:
     name = catalog.site.jurisdiction_name("SC")
-    expected = ({f"/repo/credentials/{c.id}/" for c in catalog.credentials
-                 if any(row.jurisdiction == "SC" for row in c.recognition)}
-                | {f"/repo/stacks/{s.id}/" for s in catalog.stacks
-                   if any(row.jurisdiction == "SC" for row in s.licensure_fit)})
+    expected = {
+        f"/repo/credentials/{c.id}/"
+        for c in catalog.credentials
+        if any(row.jurisdiction == "SC" for row in c.recognition)
+    } | {f"/repo/stacks/{s.id}/" for s in catalog.stacks if any(row.jurisdiction == "SC" for row in s.licensure_fit)}
     assert expected, "the sample must have something that counts in SC"
     open_search(page, site_url)
     assert api_search(page, site_url, None, {"Counts in": name}) == expected
@@ -124,11 +125,14 @@ def test_filter_counts_match_the_content(page, site_url: str, catalog) -> None:
 
 def test_sorting_by_hours_uses_every_page(page, site_url: str, catalog) -> None:
     open_search(page, site_url)
-    urls = page.evaluate("""async (bundle) => {
+    urls = page.evaluate(
+        """async (bundle) => {
       const pagefind = await import(bundle + "pagefind.js");
       const search = await pagefind.search(null, {sort: {hours: "asc"}, filters: {Type: "Credential"}});
       return Promise.all(search.results.map(async r => (await r.data()).url));
-    }""", site_url + "pagefind/")
+    }""",
+        site_url + "pagefind/",
+    )
     by_hours = sorted(catalog.credentials, key=lambda c: c.effort_hours)
     assert len(urls) == len(catalog.credentials)
     hours = [next(c.effort_hours for c in catalog.credentials if u.endswith(f"/{c.id}/")) for u in urls]
@@ -150,9 +154,11 @@ def test_keyboard_alone_reaches_the_box_the_filters_and_the_results(page, site_u
     reached = []
     for _ in range(60):
         page.keyboard.press("Tab")
-        reached.append(page.evaluate("""() => { const e = document.activeElement;
+        reached.append(
+            page.evaluate("""() => { const e = document.activeElement;
             return e.closest('pagefind-input') ? 'input' : e.closest('pagefind-filter-pane') ? 'filter'
-                 : e.closest('pagefind-results') ? 'result' : e.tagName }"""))
+                 : e.closest('pagefind-results') ? 'result' : e.tagName }""")
+        )
         if "result" in reached:
             break
     assert reached.index("input") < reached.index("filter") < reached.index("result")
@@ -169,7 +175,9 @@ def test_no_axe_violations_with_the_filter_pane_open(page, site_url: str) -> Non
             group.locator("summary").click()
     page.locator("pagefind-input input").fill("lesson")
     page.locator("pagefind-results a.result-title").first.wait_for()
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+    results = Axe().run(
+        page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+    )
     assert results.violations_count == 0, results.generate_report()
 
 

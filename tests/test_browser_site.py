@@ -7,9 +7,18 @@ from axe_playwright_python.sync_playwright import Axe
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["", "credentials/", "credentials/exit-tickets/", "stacks/", "stacks/digital-learning/", "recognition/",
-         "recognition/nc/", "quality/", "credentials/decodable-text-small-groups/",
-         "stacks/formative-assessment-foundations/"]
+PAGES = [
+    "",
+    "credentials/",
+    "credentials/exit-tickets/",
+    "stacks/",
+    "stacks/digital-learning/",
+    "recognition/",
+    "recognition/nc/",
+    "quality/",
+    "credentials/decodable-text-small-groups/",
+    "stacks/formative-assessment-foundations/",
+]
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import filecmp
 import hashlib
 import json
 from pathlib import Path
@@ -19,8 +18,11 @@ def build(content: Path, out: Path, *extra: str) -> int:
 
 
 def tree_digest(folder: Path, skip: str = "pagefind") -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and skip not in p.relative_to(folder).parts}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and skip not in p.relative_to(folder).parts
+    }
 
 
 def all_text(folder: Path) -> str:
@@ -31,10 +33,26 @@ def test_build_writes_every_page(make_content, tmp_path: Path) -> None:
     out = tmp_path / "site"
     assert build(make_content(), out, "--base-url", "https://owner.github.io/repo/") == 0
     files = {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()}
-    assert {"index.html", "404.html", "robots.txt", ".nojekyll", "catalog.json", "sitemap.xml", "feed.xml",
-            "credentials/index.html", "credentials/alpha/index.html", "credentials/alpha/credential.json",
-            "credentials/beta/index.html", "stacks/index.html", "stacks/pair/index.html", "stacks/pair/stack.json",
-            "assets/site.css", "assets/print.css", "badges/alpha.svg", MARKER} <= files
+    assert {
+        "index.html",
+        "404.html",
+        "robots.txt",
+        ".nojekyll",
+        "catalog.json",
+        "sitemap.xml",
+        "feed.xml",
+        "credentials/index.html",
+        "credentials/alpha/index.html",
+        "credentials/alpha/credential.json",
+        "credentials/beta/index.html",
+        "stacks/index.html",
+        "stacks/pair/index.html",
+        "stacks/pair/stack.json",
+        "assets/site.css",
+        "assets/print.css",
+        "badges/alpha.svg",
+        MARKER,
+    } <= files
 
 
 def test_links_resolve_at_root_and_under_a_sub_path(make_content, tmp_path: Path) -> None:

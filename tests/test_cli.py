@@ -38,16 +38,25 @@ def test_json_format_lists_diagnostic_objects(make_content, capsys) -> None:
     content = make_content(edits={"credentials/alpha.md": [["effort_hours: 4", "effort_hours: twelve"]]})
     assert main(["validate", "--content", str(content), "--format", "json"]) == 1
     (diagnostic,) = json.loads(capsys.readouterr().out)
-    assert diagnostic == {"path": f"{content}/credentials/alpha.md", "line": 22, "col": 15, "severity": "error",
-                          "code": "V002", "message": "'effort_hours' must be a number, not text 'twelve'",
-                          "hint": None}
+    assert diagnostic == {
+        "path": f"{content}/credentials/alpha.md",
+        "line": 22,
+        "col": 15,
+        "severity": "error",
+        "code": "V002",
+        "message": "'effort_hours' must be a number, not text 'twelve'",
+        "hint": None,
+    }
 
 
 def test_all_problems_are_reported_at_once(make_content, capsys) -> None:
-    content = make_content(edits={
-        "credentials/alpha.md": [["effort_hours: 4", "effort_hours: twelve"]],
-        "credentials/beta.md": [["grade_bands: [3-5]", "grade_bands: [K-13]"]],
-        "stacks/pair.yaml": [["[alpha, beta]", "[alpha, nope]"]]})
+    content = make_content(
+        edits={
+            "credentials/alpha.md": [["effort_hours: 4", "effort_hours: twelve"]],
+            "credentials/beta.md": [["grade_bands: [3-5]", "grade_bands: [K-13]"]],
+            "stacks/pair.yaml": [["[alpha, beta]", "[alpha, nope]"]],
+        }
+    )
     assert main(["validate", "--content", str(content), "--format", "json"]) == 1
     assert [d["code"] for d in json.loads(capsys.readouterr().out)] == ["V002", "V003", "S001"]
 
@@ -79,8 +88,13 @@ def test_new_writes_a_skeleton_that_validates_once_filled(make_content, capsys, 
     assert "TODO" in text
     assert main(["new", kind, "delta", "--content", str(content)]) == 2  # never overwrites
 
-    filled = (text.replace("TODO-first-credential", "alpha").replace("TODO-second-credential", "beta")
-              .replace("https://doi.org/TODO", "https://doi.org/10.1000/1").replace("https://example.org/TODO", "https://example.org/x").replace("TODO", "Filled in"))
+    filled = (
+        text.replace("TODO-first-credential", "alpha")
+        .replace("TODO-second-credential", "beta")
+        .replace("https://doi.org/TODO", "https://doi.org/10.1000/1")
+        .replace("https://example.org/TODO", "https://example.org/x")
+        .replace("TODO", "Filled in")
+    )
     path.write_text(filled)
     capsys.readouterr()
     assert main(["validate", "--content", str(content), "--strict"]) == 0, capsys.readouterr().err

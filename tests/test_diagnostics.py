@@ -35,8 +35,10 @@ def test_diagnostic(case: dict, make_content, capsys) -> None:
 
     code, diagnostics = run_validate(content, capsys)
 
-    found = [f"{Path(d['path']).relative_to(content).as_posix()}:{d['line']}:{d['col']}: {d['severity']}[{d['code']}]"
-             for d in diagnostics]
+    found = [
+        f"{Path(d['path']).relative_to(content).as_posix()}:{d['line']}:{d['col']}: {d['severity']}[{d['code']}]"
+        for d in diagnostics
+    ]
     assert found == case["expect"]
     assert code == (1 if any(d["severity"] == "error" for d in diagnostics) else 0)
 

@@ -13,10 +13,24 @@ import pytest
 from site_builder.cli import main
 
 GOLDEN = Path(__file__).parent / "golden"
-FILES = ["index.html", "404.html", "credentials/index.html", "credentials/alpha/index.html",
-         "credentials/alpha/credential.json", "credentials/alpha/achievement.json", "stacks/index.html", "stacks/pair/index.html", "stacks/pair/stack.json",
-         "recognition/index.html", "recognition/nc/index.html", "quality/index.html", "catalog.json", "sitemap.xml",
-         "feed.xml", "robots.txt"]
+FILES = [
+    "index.html",
+    "404.html",
+    "credentials/index.html",
+    "credentials/alpha/index.html",
+    "credentials/alpha/credential.json",
+    "credentials/alpha/achievement.json",
+    "stacks/index.html",
+    "stacks/pair/index.html",
+    "stacks/pair/stack.json",
+    "recognition/index.html",
+    "recognition/nc/index.html",
+    "quality/index.html",
+    "catalog.json",
+    "sitemap.xml",
+    "feed.xml",
+    "robots.txt",
+]
 
 
 @pytest.fixture(scope="module")
@@ -26,8 +40,20 @@ def fixture_site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("golden") / "site"
     os.environ["SOURCE_DATE_EPOCH"] = "1795478400"
     try:
-        assert main(["build", "--content", str(FIXTURES / "base"), "--out", str(out),
-                     "--base-url", "https://example.org/catalog/"]) == 0
+        assert (
+            main(
+                [
+                    "build",
+                    "--content",
+                    str(FIXTURES / "base"),
+                    "--out",
+                    str(out),
+                    "--base-url",
+                    "https://example.org/catalog/",
+                ]
+            )
+            == 0
+        )
     finally:
         del os.environ["SOURCE_DATE_EPOCH"]
     return out
@@ -41,7 +67,9 @@ def test_page_matches_golden(fixture_site: Path, name: str) -> None:
         golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_text(actual, encoding="utf-8")
     assert golden.is_file(), f"no golden file for {name}: run `make golden`"
-    assert actual == golden.read_text(encoding="utf-8"), f"{name} differs from tests/golden/{name}: review, then `make golden`"
+    assert actual == golden.read_text(encoding="utf-8"), (
+        f"{name} differs from tests/golden/{name}: review, then `make golden`"
+    )
 
 
 def test_every_golden_file_is_still_produced() -> None:

@@ -7,34 +7,77 @@ import datetime
 import pytest
 
 from catalog.diagnostics import Location
-from catalog.labels import (Range, check_label, check_stack_label_numbers, choice_range, credit_by_unit,
-                            label_stack)
-from catalog.model import (Assessment, Audience, Completion, Cost, Credential, Credit, Delivery, Evaluation,
-                           Evidence, Issuer, RecognitionRow, Stack, Submission, Resubmission)
+from catalog.labels import Range, check_label, check_stack_label_numbers, choice_range, credit_by_unit, label_stack
+from catalog.model import (
+    Assessment,
+    Audience,
+    Completion,
+    Cost,
+    Credential,
+    Credit,
+    Delivery,
+    Evaluation,
+    Evidence,
+    Issuer,
+    RecognitionRow,
+    Resubmission,
+    Stack,
+    Submission,
+)
 from catalog.readability import flesch_kincaid_grade, syllables
 
 HERE = Location("stack.yaml", 3, 8)
 
 
-def credential(id: str, hours: float, cost: float = 0, roles=("teacher",), grades=("3-5",), mode="online",
-               evidence=("plan",), recognition=()) -> Credential:
+def credential(
+    id: str,
+    hours: float,
+    cost: float = 0,
+    roles=("teacher",),
+    grades=("3-5",),
+    mode="online",
+    evidence=("plan",),
+    recognition=(),
+) -> Credential:
     return Credential(
-        id=id, title=id.title(), label="A label.", competency=f"Competency of {id}.",
-        audience=Audience(tuple(roles), tuple(grades)), level="introductory", standards=(), research=(),
-        resources=(), evidence=tuple(Evidence(e, e, "scope", "PDF") for e in evidence),
-        evaluation=Evaluation(("Yes", "No"), "All yes.", ()), submission=Submission(7, Resubmission(True)),
-        assessment=Assessment(), effort_hours=hours, cost=Cost(cost), delivery=Delivery(mode, "self_paced"),
-        issuer=Issuer("Issuer"), source=Location(f"{id}.md"), recognition=tuple(recognition))
+        id=id,
+        title=id.title(),
+        label="A label.",
+        competency=f"Competency of {id}.",
+        audience=Audience(tuple(roles), tuple(grades)),
+        level="introductory",
+        standards=(),
+        research=(),
+        resources=(),
+        evidence=tuple(Evidence(e, e, "scope", "PDF") for e in evidence),
+        evaluation=Evaluation(("Yes", "No"), "All yes.", ()),
+        submission=Submission(7, Resubmission(True)),
+        assessment=Assessment(),
+        effort_hours=hours,
+        cost=Cost(cost),
+        delivery=Delivery(mode, "self_paced"),
+        issuer=Issuer("Issuer"),
+        source=Location(f"{id}.md"),
+        recognition=tuple(recognition),
+    )
 
 
 def stack(members, label="A stack.", rule="all", n=None, sequence="ordered") -> Stack:
-    return Stack(id="s", title="S", label=label, credentials=tuple(m.id for m in members), source=HERE,
-                 sequence=sequence, completion=Completion(rule, n))
+    return Stack(
+        id="s",
+        title="S",
+        label=label,
+        credentials=tuple(m.id for m in members),
+        source=HERE,
+        sequence=sequence,
+        completion=Completion(rule, n),
+    )
 
 
 def row(jurisdiction: str, amount: float, unit: str, use: str = "license_renewal") -> RecognitionRow:
-    return RecognitionRow(jurisdiction, "Authority", use, "approved", "https://x.org", datetime.date(2026, 1, 1),
-                          Credit(amount, unit))
+    return RecognitionRow(
+        jurisdiction, "Authority", use, "approved", "https://x.org", datetime.date(2026, 1, 1), Credit(amount, unit)
+    )
 
 
 def test_all_of_stack_totals_are_exact() -> None:
@@ -58,8 +101,10 @@ def test_choice_range_of_all_is_the_sum() -> None:
 
 
 def test_roles_and_grade_bands_are_unions_in_canonical_order() -> None:
-    members = (credential("a", 1, roles=("school_leader",), grades=("9-12", "K-2")),
-               credential("b", 1, roles=("teacher", "school_leader"), grades=("PK",)))
+    members = (
+        credential("a", 1, roles=("school_leader",), grades=("9-12", "K-2")),
+        credential("b", 1, roles=("teacher", "school_leader"), grades=("PK",)),
+    )
     facts = label_stack(stack(members), members)
     assert facts.roles == ("teacher", "school_leader")
     assert facts.grade_bands == ("PK", "K-2", "9-12")
@@ -74,9 +119,11 @@ def test_evidence_lists_every_artifact_across_the_stack_in_order() -> None:
 
 def test_credit_is_summed_only_within_the_same_unit() -> None:
     rows = [row("NC", 0.5, "CEU"), row("NC", 0.3, "CEU"), row("NC", 10, "pd_hours"), row("WY", 1, "ptsb_credit")]
-    assert credit_by_unit(rows) == {("NC", "license_renewal", "CEU"): pytest.approx(0.8),
-                                    ("NC", "license_renewal", "pd_hours"): 10,
-                                    ("WY", "license_renewal", "ptsb_credit"): 1}
+    assert credit_by_unit(rows) == {
+        ("NC", "license_renewal", "CEU"): pytest.approx(0.8),
+        ("NC", "license_renewal", "pd_hours"): 10,
+        ("WY", "license_renewal", "ptsb_credit"): 1,
+    }
 
 
 def test_member_recognition_is_kept_apart_from_the_stack_fit() -> None:
@@ -94,12 +141,15 @@ def test_a_label_claiming_four_credentials_for_three_is_an_error_at_the_label() 
     assert "3 credentials" in problem.message
 
 
-@pytest.mark.parametrize("label", [
-    "Three credentials that help you check for learning.",
-    "Finish any 2 of these 3 credentials in about 8 to 12 hours.",
-    "Twelve hours of practice for grades 3-5 and K-2 teachers.",
-    "One plain step at a time.",
-])
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Three credentials that help you check for learning.",
+        "Finish any 2 of these 3 credentials in about 8 to 12 hours.",
+        "Twelve hours of practice for grades 3-5 and K-2 teachers.",
+        "One plain step at a time.",
+    ],
+)
 def test_true_numbers_pass(label: str) -> None:
     members = (credential("a", 4), credential("b", 4), credential("c", 4))
     rule = ("n_of", 2) if "any 2" in label else ("all", None)
@@ -135,10 +185,14 @@ def test_reading_grade_orders_plain_and_dense_text() -> None:
 
 
 def test_member_credit_is_totalled_per_unit_only_when_every_member_is_required() -> None:
-    members = (credential("a", 1, recognition=[row("NC", 0.5, "CEU"), row("WY", 1, "ptsb_credit")]),
-               credential("b", 1, recognition=[row("NC", 0.3, "CEU")]))
+    members = (
+        credential("a", 1, recognition=[row("NC", 0.5, "CEU"), row("WY", 1, "ptsb_credit")]),
+        credential("b", 1, recognition=[row("NC", 0.3, "CEU")]),
+    )
     facts = label_stack(stack(members), members)
     assert {(j, unit): pytest.approx(total) for j, _, unit, total in facts.member_credit} == {
-        ("NC", "CEU"): pytest.approx(0.8), ("WY", "ptsb_credit"): 1}
+        ("NC", "CEU"): pytest.approx(0.8),
+        ("WY", "ptsb_credit"): 1,
+    }
     choose_one = label_stack(stack(members, rule="n_of", n=1), members)
     assert choose_one.member_credit == ()

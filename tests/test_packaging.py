@@ -11,15 +11,28 @@ from tests.conftest import REPO
 
 
 def test_the_wheel_ships_templates_schemas_and_profiles(tmp_path: Path) -> None:
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
-                    str(tmp_path), str(REPO)], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(REPO)],
+        check=True,
+        capture_output=True,
+    )
     (wheel,) = tmp_path.glob("credential_catalog-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    expected = {"site_builder/templates/base.html", "site_builder/templates/partials/credential_label.html",
-                "site_builder/templates/assets/site.css", "site_builder/templates/skeletons/credential.md",
-                "catalog/schema/credential.schema.yaml", "catalog/profiles/mpos-2024.yaml"}
+    expected = {
+        "site_builder/templates/base.html",
+        "site_builder/templates/partials/credential_label.html",
+        "site_builder/templates/assets/site.css",
+        "site_builder/templates/skeletons/credential.md",
+        "catalog/schema/credential.schema.yaml",
+        "catalog/profiles/mpos-2024.yaml",
+    }
     assert expected <= names
-    shipped_templates = {n.removeprefix("site_builder/templates/") for n in names if n.startswith("site_builder/templates/")}
-    in_repo = {str(p.relative_to(REPO / "templates")) for p in (REPO / "templates").rglob("*")
-               if p.is_file() and "__pycache__" not in p.parts}
+    shipped_templates = {
+        n.removeprefix("site_builder/templates/") for n in names if n.startswith("site_builder/templates/")
+    }
+    in_repo = {
+        str(p.relative_to(REPO / "templates"))
+        for p in (REPO / "templates").rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    }
     assert in_repo <= shipped_templates

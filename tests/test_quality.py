@@ -70,9 +70,12 @@ def test_qas10_agrees_with_the_validator(content: Path, capsys) -> None:
     path.write_text(path.read_text().replace("\nresources:\n", "\nresources_later:\n"))
     _, report = quality(content, capsys)
     assert verdicts(report, "exit-tickets")["QAS-10"]["reasons"] == [
-        "required public component 'resources' (learning resources) is missing"]
+        "required public component 'resources' (learning resources) is missing"
+    ]
     assert main(["validate", "--content", str(content)]) == 1
-    assert "error[P002]: required public component 'resources' (learning resources) is missing" in capsys.readouterr().err
+    assert (
+        "error[P002]: required public component 'resources' (learning resources) is missing" in capsys.readouterr().err
+    )
 
 
 def test_drafts_are_assessed_and_marked(content: Path, capsys) -> None:
@@ -82,8 +85,11 @@ def test_drafts_are_assessed_and_marked(content: Path, capsys) -> None:
 
 def test_require_all_gates_on_active_credentials_only(content: Path, capsys) -> None:
     code, report = quality(content, capsys, "--require-all")
-    failing = [c["id"] for c in report["credentials"]
-               if c["status"] == "active" and any(s["status"] != "met" for s in c["standards"])]
+    failing = [
+        c["id"]
+        for c in report["credentials"]
+        if c["status"] == "active" and any(s["status"] != "met" for s in c["standards"])
+    ]
     assert failing == ["alpha", "beta"]  # the small fixtures leave out development, exemplars...
     assert code == 1
     for name in ("alpha.md", "beta.md", "gamma.md"):
@@ -122,7 +128,8 @@ def test_a_malformed_profile_gets_diagnostics(content: Path, capsys, name: str) 
     (content / "profiles").mkdir()
     (content / "profiles" / "state.yaml").write_text(
         f"id: state\nname: A state's rule\n{extends}standards:\n  - id: ST-1\n    name: Rule\n    summary: Why.\n"
-        f"    checks:\n{check}")
+        f"    checks:\n{check}"
+    )
     assert main(["quality", "--content", str(content), "--profile", "state"]) == 1
     err = capsys.readouterr().err
     assert f"state.yaml:{3 if code == 'Q003' else 8}:" in err and f"error[{code}]" in err
@@ -135,11 +142,16 @@ def test_a_catalog_profile_can_extend_mpos_and_ask_for_review(content: Path, cap
     (content / "profiles" / "state.yaml").write_text(
         "id: state\nname: MPOS plus a state rule\nextends: mpos-2024\nstandards:\n"
         "  - id: ST-1\n    name: Licensure alignment\n    summary: Fits the state's renewal rules.\n"
-        "    checks:\n      - present: recognition\n      - review: a licensure officer confirms the alignment\n")
+        "    checks:\n      - present: recognition\n      - review: a licensure officer confirms the alignment\n"
+    )
     code, report = quality(content, capsys, "--profile", "state")
     found = verdicts(report, "exit-tickets")
     assert list(found) == STANDARDS + ["ST-1"]
-    assert found["ST-1"] == {"id": "ST-1", "status": "review", "reasons": ["a licensure officer confirms the alignment"]}
+    assert found["ST-1"] == {
+        "id": "ST-1",
+        "status": "review",
+        "reasons": ["a licensure officer confirms the alignment"],
+    }
 
 
 def test_an_unknown_profile_is_a_usage_error(content: Path, capsys) -> None:

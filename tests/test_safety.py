@@ -9,7 +9,7 @@ from pathlib import Path
 
 from site_builder.cli import main
 
-ATTACK = '<script>alert(1)</script><img src=x onerror=alert(2)>"\'><svg onload=alert(3)>'
+ATTACK = "<script>alert(1)</script><img src=x onerror=alert(2)>\"'><svg onload=alert(3)>"
 
 
 class _ScriptFinder(HTMLParser):
@@ -45,19 +45,24 @@ class _ScriptFinder(HTMLParser):
 
 def test_author_text_never_becomes_script(make_content, tmp_path: Path) -> None:
     quoted = ATTACK.replace("\\", "\\\\").replace('"', '\\"')
-    content = make_content(edits={
-        "credentials/alpha.md": [
-            ["title: Alpha Skill", f'title: "Alpha {quoted}"'],
-            ["competency: The educator checks", f'competency: "{quoted} The educator checks'],
-            ["plans the next lesson from it.", 'plans the next lesson from it."'],
-            ["passing: Every criterion at Demonstrated.", f'passing: "{quoted}"'],
-            ["authority: NC DPI", f'authority: "{quoted}"'],
-            ["Alpha is a quick end-of-lesson check.",
-             f"Alpha {ATTACK}\n\n<div onclick=alert(4)>raw</div>\n\n[click](javascript:alert(5)) "
-             "[data](data:text/html,<script>alert(6)</script>) ![img](javascript:alert(7)) <javascript:alert(8)>"],
-        ],
-        "stacks/pair.yaml": [["title: Alpha and Beta", f'title: "Pair {quoted}"']],
-    })
+    content = make_content(
+        edits={
+            "credentials/alpha.md": [
+                ["title: Alpha Skill", f'title: "Alpha {quoted}"'],
+                ["competency: The educator checks", f'competency: "{quoted} The educator checks'],
+                ["plans the next lesson from it.", 'plans the next lesson from it."'],
+                ["passing: Every criterion at Demonstrated.", f'passing: "{quoted}"'],
+                ["authority: NC DPI", f'authority: "{quoted}"'],
+                [
+                    "Alpha is a quick end-of-lesson check.",
+                    f"Alpha {ATTACK}\n\n<div onclick=alert(4)>raw</div>\n\n[click](javascript:alert(5)) "
+                    "[data](data:text/html,<script>alert(6)</script>) ![img](javascript:alert(7)) "
+                    "<javascript:alert(8)>",
+                ],
+            ],
+            "stacks/pair.yaml": [["title: Alpha and Beta", f'title: "Pair {quoted}"']],
+        }
+    )
     out = tmp_path / "site"
     assert main(["build", "--content", str(content), "--out", str(out), "--base-url", "https://o.github.io/r/"]) == 0
 
@@ -69,7 +74,9 @@ def test_author_text_never_becomes_script(make_content, tmp_path: Path) -> None:
         finder.feed(page.read_text(encoding="utf-8"))
         assert finder.handlers == [], page
         assert [s for s in finder.scripts if s not in ours and not s.startswith("/* On phones")] == [], page
-        assert not [u for u in finder.urls if u != "data:," and re.match(r"\s*(javascript|data|vbscript):", u, re.I)], page
+        assert not [u for u in finder.urls if u != "data:," and re.match(r"\s*(javascript|data|vbscript):", u, re.I)], (
+            page
+        )
     alpha = (out / "credentials/alpha/index.html").read_text()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in alpha  # shown as text, not run
     assert "&lt;div onclick=alert(4)&gt;raw&lt;/div&gt;" in alpha

@@ -29,9 +29,22 @@ def fetch(url: str, deadline: float) -> str:
 
 def test_serve_rebuilds_when_content_changes(make_content, tmp_path: Path) -> None:
     content, port = make_content(), free_port()
-    server = subprocess.Popen([sys.executable, "-m", "site_builder.cli", "serve", "--content", str(content),
-                               "--out", str(tmp_path / "site"), "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "site_builder.cli",
+            "serve",
+            "--content",
+            str(content),
+            "--out",
+            str(tmp_path / "site"),
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         url = f"http://127.0.0.1:{port}/credentials/alpha/"
         assert "Alpha Skill" in fetch(url, time.monotonic() + 30)

@@ -40,8 +40,14 @@ def test_sample_catalog_validates_cleanly() -> None:
 def test_every_component_of_every_credential_is_on_its_page(sample_site: Path, catalog) -> None:
     for c in catalog.credentials:
         text = page_text(sample_site, f"credentials/{c.id}")
-        expected = [c.title, c.label, c.competency, c.evaluation.passing, c.assessment.assessor_training,
-                    c.assessment.orientation]
+        expected = [
+            c.title,
+            c.label,
+            c.competency,
+            c.evaluation.passing,
+            c.assessment.assessor_training,
+            c.assessment.orientation,
+        ]
         expected += [item.criterion for item in c.evaluation.criteria] + list(c.evaluation.levels)
         expected += [look for item in c.evaluation.criteria for look in item.look_fors]
         expected += [e.name for e in c.evidence] + [e.scope for e in c.evidence] + [e.format for e in c.evidence]
@@ -54,9 +60,23 @@ def test_every_component_of_every_credential_is_on_its_page(sample_site: Path, c
             expected.append(squash(words).split(" ")[0])
         missing = [item for item in expected if item and squash(item) not in text]
         assert missing == [], f"{c.id}: {missing}"
-        for anchor in ("competency", "description", "evidence", "evaluation", "standards", "resources", "research",
-                       "submission", "assessment", "delivery", "recognition", "development", "badge", "review",
-                       "request"):
+        for anchor in (
+            "competency",
+            "description",
+            "evidence",
+            "evaluation",
+            "standards",
+            "resources",
+            "research",
+            "submission",
+            "assessment",
+            "delivery",
+            "recognition",
+            "development",
+            "badge",
+            "review",
+            "request",
+        ):
             assert f'id="{anchor}"' in (sample_site / f"credentials/{c.id}/index.html").read_text()
 
 
