@@ -188,7 +188,7 @@ def _check_includes(ctx: Context, spec: dict) -> list[str]:
 
 def _check_reviewed_within_cycle(ctx: Context, spec: dict) -> list[str]:
     last, months = lookup(ctx.source.data, spec["date"]), lookup(ctx.source.data, spec["months"])
-    if not isinstance(last, str) or not isinstance(months, int):
+    if not isinstance(last, str) or not isinstance(months, int) or not 1 <= months <= 1200:
         return [f"'{spec['date']}' and '{spec['months']}' are needed to know when the next review is due"]
     try:
         last_date = datetime.date.fromisoformat(last)
@@ -386,3 +386,12 @@ def check_profile_checks(source: Source) -> Iterator[Diagnostic]:
                         source.positions.of_value(path + (kind,)),
                         did_you_mean(field, fields) or "see docs/content-format.md for field names",
                     )
+
+
+def check_content_profiles(content_dir: Path) -> list[Diagnostic]:
+    """Diagnostics for every profile in content/profiles/, so `credcat validate` catches them before a build."""
+    folder = content_dir / "profiles"
+    problems: list[Diagnostic] = []
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        problems += load_profile(path.stem, content_dir)[1]
+    return problems

@@ -119,7 +119,11 @@ def _files(folder: Path, suffixes: tuple[str, ...], diagnostics: list[Diagnostic
 
 def _read_text(path: Path, diagnostics: list[Diagnostic]) -> str | None:
     """Decode UTF-8 (with or without BOM) and normalise line endings; None if unreadable."""
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:  # a dangling symlink, a loop, no permission
+        diagnostics.append(error("L008", f"cannot read file: {exc.strerror or exc}", Location(str(path))))
+        return None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

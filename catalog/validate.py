@@ -132,6 +132,10 @@ TYPE_WORDS = {
 }
 
 
+def _shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _describe(value: Any) -> str:
     kind = {
         str: "text",
@@ -142,7 +146,11 @@ def _describe(value: Any) -> str:
         dict: "a mapping",
         type(None): "nothing",
     }.get(type(value), type(value).__name__)
-    return f"{kind} {value!r}" if isinstance(value, (str, int, float)) and not isinstance(value, bool) else kind
+    return (
+        f"{kind} {_shorten(repr(value))}"
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool)
+        else kind
+    )
 
 
 def field_name(path: Iterable[str | int]) -> str:
@@ -158,9 +166,13 @@ def check_schema(source: Source) -> Iterator[Diagnostic]:
     reported_required: set[tuple] = set()
     for problem in schema_validator(SCHEMA_FOR_KIND[source.kind]).iter_errors(source.data):
         path = tuple(problem.absolute_path)
-        name = field_name(path)
-        at = source.positions.of_value(path)
         kind, value, schema = problem.validator, problem.instance, problem.schema
+        if "propertyNames" in problem.schema_path:  # a key of the wrong form: point at the key itself
+            path = path + (value,)
+        name = field_name(path)
+        at = (
+            source.positions.of_key(path) if "propertyNames" in problem.schema_path else source.positions.of_value(path)
+        )
         if kind == "required":
             if path in reported_required:
                 continue
@@ -191,43 +203,51 @@ def check_schema(source: Source) -> Iterator[Diagnostic]:
             choices = [str(choice) for choice in problem.validator_value]
             yield error(
                 "V003",
-                f"'{name}' has unknown value {value!r}",
+                f"'{name}' has unknown value {_shorten(repr(value))}",
                 at,
                 _join_hints(did_you_mean(value, choices), "expected one of: " + ", ".join(choices)),
             )
         elif kind == "format" and problem.validator_value == "date":
-            yield error("V004", f"'{name}' is not a date: {value!r}", at, "write dates as YYYY-MM-DD, e.g. 2026-03-01")
+            yield error(
+                "V004",
+                f"'{name}' is not a date: {_shorten(repr(value))}",
+                at,
+                "write dates as YYYY-MM-DD, e.g. 2026-03-01",
+            )
         elif kind == "format":
             what = "URL" if problem.validator_value == "url" else problem.validator_value
             yield error(
                 "V005",
-                f"'{name}' is not a valid {what}: {value!r}",
+                f"'{name}' is not a valid {what}: {_shorten(repr(value))}",
                 at,
                 "use a full address starting with https://" if what == "URL" else None,
             )
         elif kind == "pattern" and problem.validator_value == SLUG.pattern:
             yield error(
                 "V006",
-                f"'{name}' is not a lowercase slug: {value!r}",
+                f"'{name}' is not a lowercase slug: {_shorten(repr(value))}",
                 at,
                 f"use lowercase letters, digits and single hyphens, e.g. '{_slugify(value)}'",
             )
         elif kind == "pattern":
             yield error(
                 "V009",
-                f"'{name}' does not have the expected form: {value!r}",
+                f"'{name}' does not have the expected form: {_shorten(repr(value))}",
                 at,
                 _PATTERN_HINTS.get(problem.validator_value),
             )
         elif kind in ("minItems", "minLength", "minProperties"):
             yield error("V010", f"'{name}' must not be empty", at)
         elif kind in ("minimum", "exclusiveMinimum", "maximum"):
-            yield error("V011", f"'{name}' is out of range: {value!r}", at, f"{kind} is {problem.validator_value}")
+            yield error(
+                "V011", f"'{name}' is out of range: {_shorten(repr(value))}", at, f"{kind} is {problem.validator_value}"
+            )
         else:  # a schema keyword without its own code: still precise, never silent
             yield error("V099", f"'{name}': {problem.message}", at)
 
 
 _PATTERN_HINTS = {
+    "^[A-Z]{2,3}(-[A-Z0-9]{1,3})?$": "use an upper-case code such as NC, or US-NC",
     "^[0-9]+\\.[0-9]+(\\.[0-9]+)?$": "write a version as MAJOR.MINOR or MAJOR.MINOR.PATCH, e.g. 1.0.0",
     "^[A-Z]{3}$": "use a three-letter ISO 4217 currency code, e.g. USD",
     "^[a-z]{2,3}(-[A-Z]{2})?$": "use a language tag such as en or en-US",
@@ -340,9 +360,11 @@ def _items(data: Any, key: str) -> list[tuple[int, dict]]:
 
 
 def _check_evidence_references(source: Source) -> Iterator[Diagnostic]:
-    evidence_ids = [item.get("id") for _, item in _items(source.data, "evidence")]
+    if not isinstance(source.data.get("evidence"), list):
+        return  # the schema reports it; naming every criterion's evidence unknown would only add noise
+    evidence_ids = [item.get("id") for _, item in _items(source.data, "evidence") if isinstance(item.get("id"), str)]
     for evidence_id, count in Counter(evidence_ids).items():
-        if evidence_id is not None and count > 1:
+        if count > 1:
             index = len(evidence_ids) - 1 - evidence_ids[::-1].index(evidence_id)
             yield error(
                 "R002", f"duplicate evidence id '{evidence_id}'", source.positions.of_value(("evidence", index, "id"))
@@ -461,11 +483,11 @@ def _check_placeholders(source: Source) -> Iterator[Diagnostic]:
                 "V012", f"placeholder text left in '{field_name(path)}'", source.positions.of_value(path), hint
             )
     for offset, line in enumerate(source.body.split("\n")):
-        if PLACEHOLDER.search(line):
+        if found := PLACEHOLDER.search(line):
             yield report(
                 "V012",
                 "placeholder text left in the description",
-                Location(source.path, source.body_line + offset, line.index("TODO") + 1),
+                Location(source.path, source.body_line + offset, found.start() + 1),
                 hint,
             )
 
@@ -484,7 +506,12 @@ def _check_future_dates(source: Source, today: datetime.date) -> Iterator[Diagno
     for path in paths:
         value: Any = source.data
         for part in path:
-            value = value.get(part) if isinstance(value, dict) else value[part] if isinstance(value, list) else None
+            if isinstance(value, dict) and isinstance(part, str):
+                value = value.get(part)
+            elif isinstance(value, list) and isinstance(part, int) and part < len(value):
+                value = value[part]
+            else:
+                value = None
         if isinstance(value, str) and _is_date(value) and datetime.date.fromisoformat(value) > today:
             yield warning(
                 "R008",

@@ -42,6 +42,16 @@ class Positions:
         return self.keys.get(path) or self.of_value(path)
 
 
+MAX_NODES = 100_000
+"""More values than any credential needs: a guard against alias bombs ("billion laughs")."""
+MAX_DEPTH = 50
+
+
+class _TooLarge(Exception):
+    def __init__(self, node: yaml.Node) -> None:
+        self.node = node
+
+
 class _Converter:
     """Turns a composed node tree into plain Python values, recording positions."""
 
@@ -50,11 +60,15 @@ class _Converter:
         self.diagnostics: list[Diagnostic] = []
         self._line_offset = line_offset
         self._constructor = yaml.constructor.SafeConstructor()
+        self._count = 0
 
     def location(self, mark: yaml.Mark) -> Location:
         return Location(self.positions.file, mark.line + 1 + self._line_offset, mark.column + 1)
 
     def convert(self, node: yaml.Node, path: Path) -> Any:
+        self._count += 1
+        if self._count > MAX_NODES or len(path) > MAX_DEPTH:
+            raise _TooLarge(node)
         self.positions.values[path] = self.location(node.start_mark)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
@@ -92,7 +106,7 @@ class _Converter:
     def _scalar(self, node: yaml.Node) -> Any:
         try:
             value = self._constructor.construct_object(node, deep=True)
-        except (ValueError, yaml.constructor.ConstructorError):
+        except Exception:  # noqa: BLE001 - any tag that fails to construct is reported as its text
             # e.g. `2026-13-45` looks like a date but is not one: keep the text so that the
             # validator can report a malformed date at this position.
             return node.value
@@ -131,5 +145,23 @@ def parse_yaml(text: str, file: str, line_offset: int = 0) -> tuple[Any, Positio
         return None, converter.positions, [error("L004", f"YAML syntax error: {exc}", Location(file, 1 + line_offset))]
     if node is None:
         return None, converter.positions, []
-    data = converter.convert(node, ())
+    try:
+        data = converter.convert(node, ())
+    except (_TooLarge, RecursionError) as exc:
+        where = (
+            converter.location(exc.node.start_mark) if isinstance(exc, _TooLarge) else Location(file, 1 + line_offset)
+        )
+        return (
+            None,
+            converter.positions,
+            [
+                error(
+                    "L004",
+                    f"document is too large or too deeply nested (over {MAX_NODES:,} values or {MAX_DEPTH} levels, "
+                    "counting what aliases repeat)",
+                    where,
+                    "write the values out plainly; do not nest aliases",
+                )
+            ],
+        )
     return data, converter.positions, converter.diagnostics

@@ -110,6 +110,8 @@ def build(options: BuildOptions) -> BuildOutcome:
         publish_site(files, options.out, index_site if options.search else None)
     except IndexingFailed as exc:
         raise UsageError(f"search indexing failed, nothing was changed: {exc}") from None
+    except OSError as exc:
+        raise UsageError(f"cannot write the site to {options.out}: {exc.strerror or exc}") from None
 
     pages = sum(path.endswith(".html") for path in files)
     seconds = time.perf_counter() - started

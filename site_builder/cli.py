@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Sequence
 
@@ -48,7 +50,11 @@ def _parser() -> argparse.ArgumentParser:
         help="where the site is served: a full URL or a path such as /repo/ (default: /)",
     )
     build.add_argument("--drafts", action="store_true", help="include draft credentials, marked as drafts")
-    build.add_argument("--force", action="store_true", help="write into --out even if it holds foreign files")
+    build.add_argument(
+        "--force",
+        action="store_true",
+        help="replace --out even if it holds files credcat did not write (they are deleted)",
+    )
     build.add_argument("--no-search", action="store_true", help="skip the Pagefind index (faster previews)")
     build.add_argument("--today", metavar="YYYY-MM-DD", help="date for review checks (default: today)")
 
@@ -77,11 +83,18 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one credcat command; return its exit code."""
     args = _parser().parse_args(argv)
+    # A TERM signal (CI cancelling, a closed terminal) unwinds like Ctrl+C, so staging folders are removed.
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)
     handler = {"validate": _validate, "build": _build, "serve": _serve, "quality": _quality, "new": _new}
     try:
         return handler[args.command](args)
     except KeyboardInterrupt:
         return 130
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def report(diagnostics: Sequence[Diagnostic], *, strict: bool) -> None:
@@ -105,6 +118,7 @@ def _summary(diagnostics: Sequence[Diagnostic], strict: bool) -> str:
 
 def _validate(args: argparse.Namespace) -> int:
     from catalog.content import read_catalog, resolve_today
+    from catalog.quality import check_content_profiles
 
     try:
         today = resolve_today(args.today)
@@ -112,7 +126,7 @@ def _validate(args: argparse.Namespace) -> int:
         print(f"credcat: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     result = read_catalog(args.content, today)
-    diagnostics = list(result.diagnostics)
+    diagnostics = list(result.diagnostics) + check_content_profiles(args.content)
     if result.catalog is not None:
         from site_builder.markdown import check_descriptions
 

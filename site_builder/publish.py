@@ -32,6 +32,8 @@ def check_output_folder(out: Path, content: Path, *, force: bool) -> None:
         raise OutputRefused(f"--out {out} is the current folder or one of its parents; choose a folder such as _site")
     if out.exists() and not out.is_dir():
         raise OutputRefused(f"--out {out} is a file, not a folder")
+    if out_path in (Path.home().resolve(), Path(out_path.anchor)) or (out / ".git").exists():
+        raise OutputRefused(f"--out {out} is a home folder, a root or a git checkout; credcat never replaces those")
     if out.is_dir() and not (out / MARKER).is_file() and any(out.iterdir()) and not force:
         raise OutputRefused(
             f"--out {out} holds files that credcat did not write; refusing to replace them "
@@ -42,11 +44,15 @@ def check_output_folder(out: Path, content: Path, *, force: bool) -> None:
 def publish_site(files: Mapping[str, bytes], out: Path, finish: Callable[[Path], None] | None = None) -> None:
     """Write `files` into a staging folder next to `out`, run `finish` on it (e.g. indexing), then swap."""
     out.parent.mkdir(parents=True, exist_ok=True)
+    recover_interrupted(out)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.credcat-new-", dir=out.parent))
     try:
         staging.chmod(0o755)
+        root = staging.resolve()
         for relative, data in sorted(files.items()):
             target = staging / relative
+            if root not in target.resolve().parents:
+                raise ValueError(f"refusing to write {relative!r} outside the output folder")
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
         (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
@@ -56,6 +62,19 @@ def publish_site(files: Mapping[str, bytes], out: Path, finish: Callable[[Path],
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def recover_interrupted(out: Path) -> None:
+    """Clean up after a build that was killed: drop half-written staging folders, and put the
+    previous site back if a kill fell between the two renames of the swap."""
+    for leftover in sorted(out.parent.glob(f".{out.name}.credcat-new-*")):
+        shutil.rmtree(leftover, ignore_errors=True)
+    retired = sorted(out.parent.glob(f".{out.name}.credcat-old-*"))
+    if retired and not out.exists():
+        os.rename(retired[-1], out)
+        retired = retired[:-1]
+    for leftover in retired:
+        shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _swap_in(staging: Path, out: Path) -> None:

@@ -29,6 +29,8 @@ class SiteUrls:
             raise BaseUrlError(f"--base-url must be http(s) or a path, not {base_url!r}")
         if parts.scheme and not parts.netloc:
             raise BaseUrlError(f"--base-url {base_url!r} has no host")
+        if any(ch.isspace() for ch in base_url.strip()):
+            raise BaseUrlError(f"--base-url {base_url!r} must not contain spaces")
         if parts.query or parts.fragment:
             raise BaseUrlError(f"--base-url {base_url!r} must not have a query or fragment")
         path = "/" + parts.path.strip("/")

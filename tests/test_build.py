@@ -180,3 +180,37 @@ def test_achievement_json_needs_a_full_base_url(make_content, tmp_path: Path) ->
     out = tmp_path / "site"
     assert build(make_content(), out, "--base-url", "/repo/") == 0
     assert not (out / "credentials/alpha/achievement.json").exists()
+
+
+def test_force_never_replaces_a_git_checkout(make_content, tmp_path: Path) -> None:
+    out = tmp_path / "checkout"
+    (out / ".git").mkdir(parents=True)
+    (out / "README.md").write_text("mine")
+    assert build(make_content(), out, "--force") == 2
+    assert (out / "README.md").read_text() == "mine" and (out / ".git").is_dir()
+
+
+def test_a_killed_build_is_recovered_by_the_next_one(make_content, tmp_path: Path) -> None:
+    content, out = make_content(), tmp_path / "site"
+    assert build(content, out) == 0
+    before = tree_digest(out)
+    # A kill between the two renames of the swap leaves the old site aside and no site in place.
+    out.rename(tmp_path / ".site.credcat-old-abc123")
+    (tmp_path / ".site.credcat-new-def456").mkdir()
+    assert build(content, out, "--today", "not-a-date") == 2  # even a refused build must not lose the site
+    assert build(content, out) == 0
+    assert tree_digest(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site")) == []
+
+
+def test_an_unwritable_output_is_a_usage_error(make_content, tmp_path: Path, capsys) -> None:
+    (tmp_path / "afile").write_text("x")
+    assert build(make_content(), tmp_path / "afile" / "site") == 2
+    assert "cannot write the site" in capsys.readouterr().err
+
+
+def test_an_unreadable_content_file_is_reported(make_content, tmp_path: Path, capsys) -> None:
+    content = make_content()
+    (content / "credentials" / "ghost.md").symlink_to(tmp_path / "nowhere.md")
+    assert main(["validate", "--content", str(content)]) == 1
+    assert "credentials/ghost.md:1:1: error[L008]: cannot read file" in capsys.readouterr().err

@@ -157,3 +157,23 @@ def test_a_catalog_profile_can_extend_mpos_and_ask_for_review(content: Path, cap
 def test_an_unknown_profile_is_a_usage_error(content: Path, capsys) -> None:
     assert main(["quality", "--content", str(content), "--profile", "nope"]) == 2
     assert "available: mpos-2024" in capsys.readouterr().err
+
+
+def test_check_shapes_are_validated_and_validate_reports_them(content: Path, capsys) -> None:
+    (content / "profiles").mkdir()
+    (content / "profiles" / "state.yaml").write_text(
+        "id: state\nname: Rule\nstandards:\n  - id: ST-1\n    name: Rule\n    summary: Why.\n    checks:\n"
+        "      - present: 5\n      - equals: {field: status}\n"
+    )
+    assert main(["quality", "--content", str(content), "--profile", "state"]) == 1
+    err = capsys.readouterr().err
+    assert "state.yaml:8:18: error[V002]" in err and "state.yaml:9:17: error[V001]" in err
+    assert main(["validate", "--content", str(content)]) == 1
+    assert "state.yaml:8:18: error[V002]" in capsys.readouterr().err
+
+
+def test_nonsense_review_cycles_are_not_met_rather_than_a_crash(content: Path, capsys) -> None:
+    path = content / "credentials" / "exit-tickets.md"
+    path.write_text(path.read_text().replace("cycle_months: 24", "cycle_months: -999999999999"))
+    _, report = quality(content, capsys)
+    assert verdicts(report, "exit-tickets")["QAS-12"]["status"] == "not_met"
