@@ -190,7 +190,7 @@ def check_label(label: str, at: Location, glossary: Iterable[str]) -> list[Diagn
         )
     defined = set(glossary)
     for acronym in dict.fromkeys(ACRONYM.findall(label)):
-        if acronym not in defined and acronym.removesuffix("s") not in defined:
+        if acronym not in defined and acronym.removesuffix("s") not in defined and acronym != "TODO":
             problems.append(
                 warning(
                     "B004",
