@@ -83,10 +83,6 @@ NUMBER_WORDS = (
 )
 
 
-def count_words(n: int) -> str:
-    return NUMBER_WORDS[n] if n < len(NUMBER_WORDS) else str(n)
-
-
 def choice_range(values: Iterable[float], choose: int) -> Range:
     """Total of the cheapest and of the dearest choice of `choose` values."""
     ordered = sorted(values)

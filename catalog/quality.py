@@ -73,11 +73,11 @@ class QualityReport:
     def _by_id(self) -> dict[str, CredentialQuality]:
         return {c.id: c for c in self.credentials}
 
-    def counts(self, standard_id: str, *, include_drafts: bool = False) -> dict[str, int]:
-        """How many credentials meet, miss, or need review on one standard."""
+    def counts(self, standard_id: str) -> dict[str, int]:
+        """How many credentials (drafts aside) meet, miss, or need review on one standard."""
         totals = {MET: 0, NOT_MET: 0, REVIEW: 0}
         for credential in self.credentials:
-            if include_drafts or credential.status != "draft":
+            if credential.status != "draft":
                 totals[next(v.status for v in credential.verdicts if v.standard == standard_id)] += 1
         return totals
 
