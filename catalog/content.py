@@ -1,23 +1,18 @@
-"""The catalog as a whole: load, validate, and (only when there are no errors) build the model.
+"""The catalog as a whole: every credential and stack of valid content, with the facts derived once.
 
-`read_catalog` is the single entry point used by `credcat validate`, `build` and `quality`, so
-they can never disagree about what is valid.
+Built by catalog.check only when the whole content folder is free of errors; the functions
+below turn one valid file into its model object.
 """
 
 from __future__ import annotations
 
-import datetime
-import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Mapping
 
-from catalog.diagnostics import Diagnostic, Location, has_errors, sort_diagnostics
-from catalog.labels import StackFacts, check_label, check_stack_label_numbers, label_stack
+from catalog.labels import StackFacts, label_stack
 from catalog.model import Credential, Issuer, Site, Stack, from_data
-from catalog.sources import LoadResult, Source, load_sources
+from catalog.sources import Source
 from catalog.stacks import stacks_by_credential
-from catalog.validate import validate_sources
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,81 +53,28 @@ class Catalog:
         return tuple(self.by_id[member] for member in stack.credentials)
 
 
-@dataclass(frozen=True, slots=True)
-class CatalogResult:
-    catalog: Catalog | None
-    diagnostics: tuple[Diagnostic, ...]
-    loaded: LoadResult | None = None
-    """The sources the catalog was built from (quality is assessed on them)."""
+def site_model(source: Source) -> Site:
+    """The site settings of a valid site.yaml."""
+    site: Site = from_data(Site, source.data, source=source.location)
+    return site
 
 
-def read_catalog(content_dir: Path, today: datetime.date) -> CatalogResult:
-    """Load and validate `content_dir`; the catalog is None whenever there is any error.
-
-    `today` dates the checks that age (recognition rows to re-confirm), so a build with a fixed
-    date (SOURCE_DATE_EPOCH) always reports the same.
-    """
-    loaded = load_sources(content_dir)
-    diagnostics = loaded.diagnostics + tuple(validate_sources(loaded, today))
-    if has_errors(diagnostics) or loaded.site is None:
-        return CatalogResult(None, sort_diagnostics(diagnostics))
-    catalog = build_catalog(loaded)
-    diagnostics += tuple(check_labels(catalog))
-    if has_errors(diagnostics):
-        return CatalogResult(None, sort_diagnostics(diagnostics))
-    return CatalogResult(catalog, sort_diagnostics(diagnostics), loaded)
+def stack_model(source: Source) -> Stack:
+    """The stack of a valid stack file."""
+    stack: Stack = from_data(Stack, source.data, source=source.location, label_at=source.positions.of_value(("label",)))
+    return stack
 
 
-def check_labels(catalog: Catalog) -> list[Diagnostic]:
-    """QAS-06: every label plain and readable; every number in a stack label true."""
-    glossary = [term for term, _ in catalog.site.glossary]
-    problems: list[Diagnostic] = []
-    for item in catalog.credentials + catalog.stacks:
-        problems += check_label(item.label, item.label_at or item.source, glossary)
-    for stack in catalog.stacks:
-        problems += check_stack_label_numbers(stack, catalog.facts[stack.id], stack.label_at or stack.source)
-    return problems
-
-
-def resolve_today(value: str | None = None) -> datetime.date:
-    """An explicit date, else SOURCE_DATE_EPOCH (reproducible builds), else the real date.
-
-    Raises ValueError with a readable message for a malformed value.
-    """
-    if value:
-        try:
-            return datetime.date.fromisoformat(value)
-        except ValueError:
-            raise ValueError(f"--today must be a date as YYYY-MM-DD, not {value!r}") from None
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        try:
-            return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date()
-        except ValueError:
-            raise ValueError(f"SOURCE_DATE_EPOCH must be whole seconds, not {epoch!r}") from None
-    return datetime.date.today()
-
-
-def build_catalog(loaded: LoadResult) -> Catalog:
-    """Turn validated sources into the immutable model (fields not in the model, like `private`, are dropped)."""
-    assert loaded.site is not None
-    site = from_data(Site, loaded.site.data, source=loaded.site.location)
-    credentials = tuple(_credential(source, site.issuer) for source in loaded.credentials)
-    stacks = tuple(
-        from_data(Stack, source.data, source=source.location, label_at=source.positions.of_value(("label",)))
-        for source in loaded.stacks
-    )
-    return Catalog.of(site, credentials, stacks)
-
-
-def _credential(source: Source, default_issuer: Issuer) -> Credential:
+def credential_model(source: Source, default_issuer: Issuer) -> Credential:
+    """The credential of a valid credential file; the site's issuer unless it names its own."""
     issuer = from_data(Issuer, source.data["issuer"]) if "issuer" in source.data else default_issuer
-    return from_data(
+    credential: Credential = from_data(
         Credential,
         source.data,
-        source=Location(source.path),
+        source=source.location,
         issuer=issuer,
         description=source.body,
         description_line=source.body_line,
         label_at=source.positions.of_value(("label",)),
     )
+    return credential

@@ -92,3 +92,13 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """A hint naming the closest valid choice, as click does for a misspelt option."""
     match = closest(word, choices)
     return f"did you mean '{match}'?" if match else None
+
+
+def join_hints(*hints: str | None) -> str | None:
+    """Several hints as one line, or None when there are none."""
+    return "; ".join(h for h in hints if h) or None
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """Author text quoted in a message, cut to `limit` characters so a diagnostic stays one readable line."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -18,24 +18,26 @@ from typing import Any
 
 from catalog.diagnostics import Location
 
-FROZEN = dict(frozen=True, slots=True)
+INTERNAL: dict[str, bool] = {"internal": True}
+"""Field metadata for where a value came from (file, line), as opposed to what the content says.
+Internal fields are never part of a public record."""
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, slots=True)
 class Issuer:
     name: str
     url: str | None = None
     email: str | None = None
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, slots=True)
 class Audience:
     roles: tuple[str, ...]
     grade_bands: tuple[str, ...]
     subjects: tuple[str, ...] = ()
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, slots=True)
 class StandardAlignment:
     framework: str
     code: str
@@ -43,7 +45,7 @@ class StandardAlignment:
     url: str | None = None
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, slots=True)
 class ResearchSource:
     citation: str
     url: str | None = None
@@ -51,7 +53,7 @@ class ResearchSource:
     independent: bool = False
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, slots=True)
 class Resource:
     title: str
     url: str
@@ -60,7 +62,7 @@ class Resource:
     description: str | None = None
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, slots=True)
 class Evidence:
     id: str
     name: str
@@ -69,7 +71,7 @@ class Evidence:
     from_practice: bool = False
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, slots=True)
 class Criterion:
     id: str
     criterion: str
@@ -77,21 +79,21 @@ class Criterion:
     look_fors: tuple[str, ...] = ()
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, slots=True)
 class Evaluation:
     levels: tuple[str, ...]
     passing: str
     criteria: tuple[Criterion, ...]
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, slots=True)
 class Resubmission:
     allowed: bool
     max_attempts: int | None = None
     notes: str | None = None
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, slots=True)
 class Submission:
     feedback_days: int
     resubmission: Resubmission
@@ -99,32 +101,32 @@ class Submission:
     instructions: str | None = None
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, slots=True)
 class Assessment:
     assessor_training: str | None = None
     orientation: str | None = None
     assessors: str | None = None
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, slots=True)
 class Developer:
     name: str
     role: str
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, slots=True)
 class PeerReview:
     date: datetime.date
     reviewers: tuple[str, ...] = ()
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, slots=True)
 class Development:
     developers: tuple[Developer, ...] = ()
     peer_review: PeerReview | None = None
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, slots=True)
 class Cost:
     amount: float
     currency: str = "USD"
@@ -135,26 +137,26 @@ class Cost:
         return self.amount == 0
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, slots=True)
 class Supports:
     synchronous: tuple[str, ...] = ()
     asynchronous: tuple[str, ...] = ()
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, slots=True)
 class Delivery:
     mode: str
     pacing: str
     supports: Supports = field(default_factory=Supports)
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, slots=True)
 class Credit:
     amount: float
     unit: str
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, slots=True)
 class RecognitionRow:
     """One recognizer's dated, sourced statement of where a credential or stack counts."""
 
@@ -168,25 +170,25 @@ class RecognitionRow:
     notes: str | None = None
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, slots=True)
 class Badge:
     image: str
     alt: str
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, slots=True)
 class Record:
     formats: tuple[str, ...]
     includes_evidence: bool = False
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, slots=True)
 class ReviewEvent:
     date: datetime.date
     summary: str
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, slots=True)
 class Review:
     last_reviewed: datetime.date
     cycle_months: int
@@ -194,7 +196,7 @@ class Review:
     history: tuple[ReviewEvent, ...] = ()
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, slots=True)
 class Credential:
     """One micro-credential: a discrete skill, the evidence that shows it, and how it is judged."""
 
@@ -215,9 +217,10 @@ class Credential:
     cost: Cost
     delivery: Delivery
     issuer: Issuer
-    source: Location
+    source: Location = field(metadata=INTERNAL)
     description: str = ""
-    description_line: int = 1
+    """The Markdown body after the front matter."""
+    description_line: int = field(default=1, metadata=INTERNAL)
     status: str = "active"
     version: str | None = None
     area: str | None = None
@@ -227,20 +230,20 @@ class Credential:
     badge: Badge | None = None
     record: Record | None = None
     review: Review | None = None
-    label_at: Location | None = None
+    label_at: Location | None = field(default=None, metadata=INTERNAL)
 
     @property
     def is_draft(self) -> bool:
         return self.status == "draft"
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, slots=True)
 class Completion:
     rule: str = "all"
     n: int | None = None
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, slots=True)
 class Stack:
     """Credentials grouped toward a larger outcome; membership is written only here."""
 
@@ -248,7 +251,7 @@ class Stack:
     title: str
     label: str
     credentials: tuple[str, ...]
-    source: Location
+    source: Location = field(metadata=INTERNAL)
     status: str = "active"
     description: str | None = None
     outcome: str | None = None
@@ -256,7 +259,7 @@ class Stack:
     sequence: str = "ordered"
     completion: Completion = field(default_factory=Completion)
     licensure_fit: tuple[RecognitionRow, ...] = ()
-    label_at: Location | None = None
+    label_at: Location | None = field(default=None, metadata=INTERNAL)
 
     @property
     def is_draft(self) -> bool:
@@ -270,12 +273,12 @@ class Stack:
         return len(self.credentials)
 
 
-@dataclass(**FROZEN)
+@dataclass(frozen=True, slots=True)
 class Site:
     title: str
     issuer: Issuer
     jurisdictions: tuple[tuple[str, str], ...]
-    source: Location
+    source: Location = field(metadata=INTERNAL)
     description: str | None = None
     notice: str | None = None
     language: str = "en"
@@ -288,6 +291,22 @@ class Site:
     def jurisdiction_names(self, codes: typing.Iterable[str]) -> tuple[str, ...]:
         """Full names for codes, each once, in first-seen order."""
         return tuple(self.jurisdiction_name(code) for code in dict.fromkeys(codes))
+
+
+def public_data(value: Any) -> Any:
+    """The public record of a model object as plain JSON-ready values: internal fields and empty
+    optional fields left out, tuples as lists, dates as ISO text."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            f.name: public_data(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if not f.metadata.get("internal") and getattr(value, f.name) is not None
+        }
+    if isinstance(value, (tuple, list)):
+        return [public_data(item) for item in value]
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return value
 
 
 def from_data(cls: type, data: Any, **extra: Any) -> Any:

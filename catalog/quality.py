@@ -1,9 +1,9 @@
 """Quality: each credential assessed against a profile of standards (MPOS QAS by default).
 
-Standards are data (catalog/profiles/*.yaml, or a catalog's own content/profiles/*.yaml); this
-module is the small engine that interprets their checks. It works on the loaded sources, not
-the validated model, so drafts and credentials with errors can be assessed too: that is when
-authors need it most.
+Standards are data (see catalog.profiles); this module is the small engine that interprets their
+checks. A check reads a credential's public record, the same values its page and credential.json
+show (see catalog.check.quality_subject), and the file's own diagnostics, so label and
+public-component rules are decided once, by validation, and never run again here.
 """
 
 from __future__ import annotations
@@ -11,35 +11,26 @@ from __future__ import annotations
 import datetime
 import functools
 from dataclasses import dataclass
-from importlib import resources
-from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Mapping
 
-from catalog.diagnostics import Diagnostic, did_you_mean, error, sort_diagnostics
-from catalog.labels import check_label
+from catalog.diagnostics import Diagnostic, shorten
+from catalog.quality_profiles import CHECK_TYPES, MODIFIERS, REVIEW_CHECK, Profile, Standard
 from catalog.readability import sentences
 from catalog.recognition import months_before
-from catalog.sources import Kind, Source, load_yaml_source
-from catalog.validate import check_public_components, check_schema, schema_validator
 
-DEFAULT_PROFILE = "mpos-2024"
 MET, NOT_MET, REVIEW = "met", "not_met", "review"
 MISSING = object()
 
 
 @dataclass(frozen=True, slots=True)
-class Standard:
-    id: str
-    name: str
-    summary: str
-    checks: tuple[dict[str, Any], ...]
+class QualitySubject:
+    """What a credential is assessed on: its public record and the diagnostics of its file."""
 
-
-@dataclass(frozen=True, slots=True)
-class Profile:
     id: str
-    name: str
-    standards: tuple[Standard, ...]
+    title: str
+    status: str
+    record: Mapping[str, Any]
+    diagnostics: tuple[Diagnostic, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +59,11 @@ class QualityReport:
 
     def for_credential(self, credential_id: str) -> CredentialQuality | None:
         return self._by_id.get(credential_id)
+
+    def only(self, credential_ids: Iterable[str]) -> QualityReport:
+        """The report for these credentials alone (e.g. the published ones)."""
+        wanted = set(credential_ids)
+        return QualityReport(self.profile, tuple(c for c in self.credentials if c.id in wanted))
 
     @functools.cached_property
     def _by_id(self) -> dict[str, CredentialQuality]:
@@ -121,17 +117,24 @@ def _matches(item: Any, where: dict[str, Any]) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    source: Source
+    subject: QualitySubject
     today: datetime.date
-    glossary: tuple[str, ...]
+
+    @property
+    def data(self) -> Mapping[str, Any]:
+        return self.subject.record
+
+    def messages(self, code_prefix: str) -> list[str]:
+        """What validation found in this file under one family of codes (B labels, P components)."""
+        return [d.message for d in self.subject.diagnostics if d.code.startswith(code_prefix)]
 
 
 def _check_present(ctx: Context, path: str) -> list[str]:
-    return [] if _present(lookup(ctx.source.data, path)) else [f"'{path}' is missing or empty"]
+    return [] if _present(lookup(ctx.data, path)) else [f"'{path}' is missing or empty"]
 
 
 def _check_one_sentence(ctx: Context, path: str) -> list[str]:
-    value = lookup(ctx.source.data, path)
+    value = lookup(ctx.data, path)
     if not isinstance(value, str):
         return [f"'{path}' is missing"]
     count = len(sentences(value))
@@ -139,14 +142,14 @@ def _check_one_sentence(ctx: Context, path: str) -> list[str]:
 
 
 def _check_any_item(ctx: Context, spec: dict) -> list[str]:
-    items = lookup(ctx.source.data, spec["field"])
+    items = lookup(ctx.data, spec["field"])
     if isinstance(items, list) and any(_matches(item, spec.get("where", {})) for item in items):
         return []
     return [f"no item of '{spec['field']}' has {_describe_where(spec.get('where', {}))}"]
 
 
 def _check_every_item(ctx: Context, spec: dict) -> list[str]:
-    items = lookup(ctx.source.data, spec["field"])
+    items = lookup(ctx.data, spec["field"])
     if not isinstance(items, list) or not items:
         return [f"'{spec['field']}' is missing or empty"]
     failing = [
@@ -167,18 +170,18 @@ def _describe_where(where: dict, has: Iterable[str] = ()) -> str:
 
 
 def _check_equals(ctx: Context, spec: dict) -> list[str]:
-    value = lookup(ctx.source.data, spec["field"])
+    value = lookup(ctx.data, spec["field"])
     return [] if value == spec["value"] else [f"'{spec['field']}' is {_shown(value)}, not {spec['value']!r}"]
 
 
 def _check_at_most(ctx: Context, spec: dict) -> list[str]:
-    value = lookup(ctx.source.data, spec["field"])
+    value = lookup(ctx.data, spec["field"])
     ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value <= spec["value"]
     return [] if ok else [f"'{spec['field']}' is {_shown(value)}, more than {spec['value']}"]
 
 
 def _check_includes(ctx: Context, spec: dict) -> list[str]:
-    value = lookup(ctx.source.data, spec["field"])
+    value = lookup(ctx.data, spec["field"])
     return (
         []
         if isinstance(value, list) and spec["value"] in value
@@ -187,7 +190,7 @@ def _check_includes(ctx: Context, spec: dict) -> list[str]:
 
 
 def _check_reviewed_within_cycle(ctx: Context, spec: dict) -> list[str]:
-    last, months = lookup(ctx.source.data, spec["date"]), lookup(ctx.source.data, spec["months"])
+    last, months = lookup(ctx.data, spec["date"]), lookup(ctx.data, spec["months"])
     if not isinstance(last, str) or not isinstance(months, int) or not 1 <= months <= 1200:
         return [f"'{spec['date']}' and '{spec['months']}' are needed to know when the next review is due"]
     try:
@@ -200,14 +203,11 @@ def _check_reviewed_within_cycle(ctx: Context, spec: dict) -> list[str]:
 
 
 def _check_labels(ctx: Context, enabled: bool) -> list[str]:
-    label = ctx.source.data.get("label")
-    if not enabled or not isinstance(label, str):
-        return []
-    return [d.message for d in check_label(label, ctx.source.location, ctx.glossary)]
+    return ctx.messages("B") if enabled else []
 
 
 def _check_public_components(ctx: Context, enabled: bool) -> list[str]:
-    return [d.message for d in check_public_components(ctx.source)] if enabled else []
+    return ctx.messages("P") if enabled else []
 
 
 CHECKS: dict[str, Callable[[Context, Any], list[str]]] = {
@@ -222,13 +222,12 @@ CHECKS: dict[str, Callable[[Context, Any], list[str]]] = {
     "label_checks": _check_labels,
     "public_components": _check_public_components,
 }
-MODIFIERS = ("reason",)
-REVIEW_CHECK = "review"
-"""`review: text` marks what data cannot decide: the standard's verdict is 'review' unless a check fails."""
+assert set(CHECKS) == set(CHECK_TYPES), "every check type in the vocabulary is implemented"
 
 
 def _shown(value: Any) -> str:
-    return "missing" if value is MISSING else repr(value)
+    """A field's value in a reason: never more than a short quote of it."""
+    return "missing" if value is MISSING else shorten(repr(value), 40)
 
 
 def assess_standard(standard: Standard, ctx: Context) -> Verdict:
@@ -250,148 +249,17 @@ def assess_standard(standard: Standard, ctx: Context) -> Verdict:
     return Verdict(standard.id, MET)
 
 
-def assess_quality(
-    credentials: Iterable[Source], profile: Profile, today: datetime.date, glossary: Iterable[str] = ()
-) -> QualityReport:
+def assess_quality(subjects: Iterable[QualitySubject], profile: Profile, today: datetime.date) -> QualityReport:
     """Every credential (drafts included) against every standard of the profile."""
-    glossary = tuple(glossary)
     results = []
-    for source in sorted(credentials, key=lambda s: s.stem):
-        ctx = Context(source, today, glossary)
+    for subject in subjects:
+        ctx = Context(subject, today)
         results.append(
             CredentialQuality(
-                id=str(source.data.get("id", source.stem)),
-                title=str(source.data.get("title", source.stem)),
-                status=str(source.data.get("status", "active")),
+                id=subject.id,
+                title=subject.title,
+                status=subject.status,
                 verdicts=tuple(assess_standard(standard, ctx) for standard in profile.standards),
             )
         )
     return QualityReport(profile, tuple(results))
-
-
-# --- loading profiles -----------------------------------------------------------------------
-
-
-class UnknownProfile(Exception):
-    pass
-
-
-def available_profiles(content_dir: Path) -> list[str]:
-    builtin = [
-        p.name.removesuffix(".yaml") for p in resources.files("catalog.profiles").iterdir() if p.name.endswith(".yaml")
-    ]
-    local = [p.stem for p in (content_dir / "profiles").glob("*.yaml")] if (content_dir / "profiles").is_dir() else []
-    return sorted(set(builtin) | set(local))
-
-
-def _profile_path(name: str, content_dir: Path) -> Path | None:
-    local = content_dir / "profiles" / f"{name}.yaml"
-    if local.is_file():
-        return local
-    builtin = resources.files("catalog.profiles").joinpath(f"{name}.yaml")
-    return Path(str(builtin)) if builtin.is_file() else None
-
-
-def load_profile(name: str, content_dir: Path, _seen: tuple[str, ...] = ()) -> tuple[Profile | None, list[Diagnostic]]:
-    """A profile by name: the catalog's own content/profiles/NAME.yaml first, then the built-in one.
-
-    A profile may `extends:` another; its standards are appended (or replace one with the same id).
-    """
-    path = _profile_path(name, content_dir)
-    if path is None:
-        raise UnknownProfile(
-            f"unknown quality profile {name!r}; available: {', '.join(available_profiles(content_dir))}"
-        )
-    source, diagnostics = load_yaml_source(path, Kind.PROFILE)
-    if source is None:
-        return None, diagnostics
-    diagnostics += list(check_schema(source)) + list(check_profile_checks(source))
-    if any(d.is_error for d in diagnostics):
-        return None, list(sort_diagnostics(diagnostics))
-    standards = [Standard(s["id"], s["name"], s["summary"], tuple(s["checks"])) for s in source.data["standards"]]
-    parent = source.data.get("extends")
-    if parent:
-        if parent in _seen + (name,):
-            return None, [
-                error(
-                    "Q003",
-                    f"profile 'extends' forms a cycle: {' -> '.join(_seen + (name, parent))}",
-                    source.positions.of_value(("extends",)),
-                )
-            ]
-        try:
-            base, problems = load_profile(parent, content_dir, _seen + (name,))
-        except UnknownProfile as exc:
-            return None, [error("Q003", str(exc), source.positions.of_value(("extends",)))]
-        if base is None:
-            return None, problems
-        own = {s.id for s in standards}
-        standards = [s for s in base.standards if s.id not in own] + standards
-    return Profile(source.data["id"], source.data["name"], tuple(standards)), diagnostics
-
-
-@functools.cache
-def credential_fields() -> frozenset[str]:
-    """Every dotted field path a credential can have, read from its schema (for Q002)."""
-    paths: set[str] = set()
-
-    def walk(node: dict, prefix: str) -> None:
-        for key, child in node.get("properties", {}).items():
-            paths.add(prefix + key)
-            walk(child, f"{prefix}{key}.")
-            if isinstance(child.get("items"), dict):
-                walk(child["items"], f"{prefix}{key}.")
-
-    walk(schema_validator("credential").schema, "")
-    return frozenset(paths)
-
-
-def check_profile_checks(source: Source) -> Iterator[Diagnostic]:
-    """Every check names a known check type (Q001) and real credential fields (Q002)."""
-    fields = credential_fields()
-    standards = source.data.get("standards")
-    for s_index, standard in enumerate(standards if isinstance(standards, list) else []):
-        checks = standard.get("checks") if isinstance(standard, dict) else None
-        for c_index, check in enumerate(checks if isinstance(checks, list) else []):
-            if not isinstance(check, dict):
-                continue
-            path = ("standards", s_index, "checks", c_index)
-            kinds = [key for key in check if key not in MODIFIERS]
-            known = list(CHECKS) + [REVIEW_CHECK]
-            if len(kinds) != 1 or kinds[0] not in known:
-                bad = next((k for k in kinds if k not in known), kinds[0] if kinds else "")
-                yield error(
-                    "Q001",
-                    f"a check needs exactly one known check type, found: {', '.join(kinds) or 'none'}",
-                    source.positions.of_key(path + (bad,)) if bad else source.positions.of_value(path),
-                    did_you_mean(bad, known) or "known checks: " + ", ".join(known),
-                )
-                continue
-            kind, spec = kinds[0], check[kinds[0]]
-            named = (
-                [spec]
-                if kind in ("present", "one_sentence")
-                else (
-                    [spec.get("field")]
-                    + ([spec.get("date"), spec.get("months")] if kind == "reviewed_within_cycle" else [])
-                    if isinstance(spec, dict)
-                    else []
-                )
-            )
-            for field in [f for f in named if isinstance(f, str)]:
-                if field not in fields:
-                    yield error(
-                        "Q002",
-                        f"check refers to unknown credential field '{field}'",
-                        source.positions.of_value(path + (kind,)),
-                        did_you_mean(field, fields) or "see docs/content-format.md for field names",
-                    )
-
-
-def check_content_profiles(content_dir: Path) -> list[Diagnostic]:
-    """Diagnostics for every profile in content/profiles/, so `credcat validate` catches them before a build."""
-    folder = content_dir / "profiles"
-    problems: list[Diagnostic] = []
-    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
-        problems += load_profile(path.stem, content_dir)[1]
-    return problems

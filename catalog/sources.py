@@ -9,8 +9,9 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
+from catalog.badges import MAX_BADGE_BYTES
 from catalog.diagnostics import Diagnostic, Location, error, warning
 from catalog.yaml_positions import Positions, parse_yaml
 
@@ -20,6 +21,10 @@ class Kind(enum.Enum):
     CREDENTIAL = "credential"
     STACK = "stack"
     PROFILE = "profile"
+
+
+PRIVATE = "private"
+"""The one field that is never published: the loader removes it, so no later stage can see it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +50,8 @@ class LoadResult:
     site: Source | None
     credentials: tuple[Source, ...]
     stacks: tuple[Source, ...]
+    profiles: tuple[Source, ...]
+    """The catalog's own quality profiles (content/profiles/*.yaml)."""
     diagnostics: tuple[Diagnostic, ...]
     unreadable_credentials: frozenset[str] = frozenset()
     """File names (stems) of credentials that failed to load: known to exist, so a stack naming
@@ -62,6 +69,7 @@ def load_sources(content_dir: Path) -> LoadResult:
         return LoadResult(
             content_dir,
             None,
+            (),
             (),
             (),
             (
@@ -97,8 +105,13 @@ def load_sources(content_dir: Path) -> LoadResult:
         for path in _files(content_dir / "stacks", (".yaml", ".yml"), diagnostics)
         if (source := _load_yaml_file(path, Kind.STACK, diagnostics)) is not None
     )
+    profiles = tuple(
+        source
+        for path in _files(content_dir / "profiles", (".yaml",), diagnostics)
+        if (source := _load_yaml_file(path, Kind.PROFILE, diagnostics)) is not None
+    )
     unreadable = frozenset(path.stem for path in credential_paths) - {source.stem for source in credentials}
-    return LoadResult(content_dir, site, credentials, stacks, tuple(diagnostics), unreadable)
+    return LoadResult(content_dir, site, credentials, stacks, profiles, tuple(diagnostics), unreadable)
 
 
 def _files(folder: Path, suffixes: tuple[str, ...], diagnostics: list[Diagnostic]) -> list[Path]:
@@ -220,4 +233,66 @@ def _source(
             )
         )
         return None
-    return Source(kind, str(path), path.stem, data, positions)
+    return Source(kind, str(path), path.stem, _without_private(data, positions, diagnostics), positions)
+
+
+def _without_private(data: dict[str, Any], positions: Positions, diagnostics: list[Diagnostic]) -> dict[str, Any]:
+    """The single gate for `private`: it is checked for shape here and then dropped, before any
+    validation, quality check, profile or export can read it."""
+    if PRIVATE not in data:
+        return data
+    if not isinstance(data[PRIVATE], dict):
+        diagnostics.append(
+            error(
+                "V002",
+                f"'{PRIVATE}' must be a mapping of fields",
+                positions.of_value((PRIVATE,)),
+                "write private notes as 'private: {notes: ...}'",
+            )
+        )
+    return {key: value for key, value in data.items() if key != PRIVATE}
+
+
+def read_badges(root: Path, credentials: Iterable[Source]) -> tuple[dict[str, bytes], list[Diagnostic]]:
+    """Read each badge image the credentials name, once, and only from inside the content folder.
+
+    The bytes read here are the bytes checked and the bytes published, so a file cannot change
+    between the check and the copy.
+    """
+    files: dict[str, bytes] = {}
+    diagnostics: list[Diagnostic] = []
+    inside = root.resolve()
+    for source in credentials:
+        badge = source.data.get("badge")
+        image = badge.get("image") if isinstance(badge, dict) else None
+        if not isinstance(image, str) or image in files:
+            continue
+        at = source.positions.of_value(("badge", "image"))
+        code, problem = _read_badge(root / image, image, inside, files)
+        if problem:
+            hint = "give a path relative to the content folder, e.g. badges/my-badge.svg" if code == "R005" else None
+            diagnostics.append(error(code, f"badge image '{image}' {problem}", at, hint))
+    return files, diagnostics
+
+
+def _read_badge(path: Path, image: str, inside: Path, files: dict[str, bytes]) -> tuple[str, str | None]:
+    """Read one badge into `files`; else the code and the problem."""
+    if image.startswith(("/", "\\")) or ".." in Path(image).parts or "\\" in image:
+        return "R005", "is not a path inside the content folder"
+    try:
+        target = path.resolve(strict=True)
+        if inside not in target.parents:
+            return "R005", "is a link to a file outside the content folder"
+        if not target.is_file():
+            return "R005", "is not a file"
+        size = target.stat().st_size
+        if size > MAX_BADGE_BYTES:
+            return "R007", f"is {size // 1000:,} KB, more than the {MAX_BADGE_BYTES // 1000:,} KB a badge may be"
+        files[image] = target.read_bytes()
+    except FileNotFoundError:
+        return "R005", "not found in the content folder"
+    except RuntimeError:  # a symlink loop (Python 3.11 raises RuntimeError from resolve)
+        return "R005", "is a symbolic link loop"
+    except OSError as exc:  # no permission, a name too long
+        return "R005", f"cannot be read: {exc.strerror or exc}"
+    return "R005", None

@@ -1,28 +1,47 @@
 """The `credcat` command line: the only place that prints and chooses exit codes.
 
-Exit codes: 0 success, 1 content errors (or warnings under --strict), 2 usage errors.
-Diagnostics go to stderr; the one-line summary goes to stdout.
+Exit codes: 0 success, 1 content errors (or warnings under --strict), 2 usage errors,
+3 environment failures (the disk, the indexer). Diagnostics go to stderr; the one-line summary
+goes to stdout.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import signal
 import sys
 import threading
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-from catalog.diagnostics import Diagnostic, Severity, has_errors, sort_diagnostics
+from catalog.diagnostics import Diagnostic, Severity
+from catalog.errors import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, CredcatError
+from catalog.quality_profiles import DEFAULT_PROFILE
+from site_builder.build import BuildOptions, BuildOutcome
+from site_builder.urls import SiteUrls
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+if TYPE_CHECKING:
+    from catalog.check import Checked
+    from catalog.quality import QualityReport
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse exits 2 on usage errors, as we want
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"credcat: error: {message}\n")
+
+
+def port_number(text: str) -> int:
+    """A TCP port a server can listen on."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port {port} is out of range (1 to 65535)")
+    return port
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -60,12 +79,12 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="build, serve on localhost, rebuild on change")
     content_options(serve)
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--port", type=port_number, default=8000)
     serve.add_argument("--out", type=Path, default=Path("_site"), metavar="DIR")
     serve.add_argument("--drafts", action="store_true")
 
     quality = commands.add_parser("quality", help="assess credentials against the MPOS quality standards")
-    quality.add_argument("--content", type=Path, default=Path("content"), metavar="DIR")
+    content_options(quality)
     quality.add_argument("--profile", default=None, metavar="NAME", help="quality profile (default: mpos-2024)")
     quality.add_argument("--format", choices=("text", "json"), default="text")
     quality.add_argument("--today", metavar="YYYY-MM-DD", help="date for review checks (default: today)")
@@ -81,7 +100,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one credcat command; return its exit code."""
+    """Run one credcat command; return its exit code. The only place that catches a CredcatError."""
     args = _parser().parse_args(argv)
     # A TERM signal (CI cancelling, a closed terminal) unwinds like Ctrl+C, so staging folders are removed.
     if threading.current_thread() is threading.main_thread():
@@ -89,6 +108,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = {"validate": _validate, "build": _build, "serve": _serve, "quality": _quality, "new": _new}
     try:
         return handler[args.command](args)
+    except CredcatError as exc:
+        print(f"credcat: error: {exc.message}", file=sys.stderr)
+        if exc.hint:
+            print(f"  hint: {exc.hint}", file=sys.stderr)
+        return exc.exit_code
     except KeyboardInterrupt:
         return 130
 
@@ -109,88 +133,102 @@ def promote(diagnostics: Sequence[Diagnostic], strict: bool) -> list[Diagnostic]
     return [Diagnostic(Severity.ERROR, d.code, d.message, d.location, d.hint) for d in diagnostics]
 
 
-def _summary(diagnostics: Sequence[Diagnostic], strict: bool) -> str:
+def summary(diagnostics: Sequence[Diagnostic], strict: bool) -> str:
+    """'2 errors, 1 warning', as the diagnostics were printed."""
     shown = promote(diagnostics, strict)
     errors = sum(d.is_error for d in shown)
     warnings = len(shown) - errors
     return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
 
 
+def build_summary(outcome: BuildOutcome, options: BuildOptions) -> str:
+    """The one-line result of a build, for a person."""
+    if not outcome.written:
+        return f"FAILED: nothing written; {summary(outcome.diagnostics, options.strict)}"
+    text = (
+        f"Built {outcome.pages} pages ({outcome.credentials} credentials, {outcome.stacks} stacks) "
+        f"into {options.out}/ in {outcome.seconds:.2f}s"
+    )
+    if not outcome.absolute_urls:
+        text += "\n(sitemap.xml and feed.xml need absolute URLs: pass a full --base-url to write them)"
+    return text
+
+
+def _check(args: argparse.Namespace) -> Checked:
+    from catalog.check import CheckOptions, check_catalog, resolve_today
+
+    profile = getattr(args, "profile", None) or DEFAULT_PROFILE
+    return check_catalog(args.content, CheckOptions(resolve_today(args.today), profile))
+
+
 def _validate(args: argparse.Namespace) -> int:
-    from catalog.content import read_catalog, resolve_today
-    from catalog.quality import check_content_profiles
-
-    try:
-        today = resolve_today(args.today)
-    except ValueError as exc:
-        print(f"credcat: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    result = read_catalog(args.content, today)
-    diagnostics = list(result.diagnostics) + check_content_profiles(args.content)
-    if result.catalog is not None:
-        from site_builder.markdown import check_descriptions
-
-        diagnostics = list(sort_diagnostics(diagnostics + check_descriptions(result.catalog)))
-    failed = has_errors(diagnostics, strict=args.strict)
+    checked = _check(args)
+    failed = checked.failed(strict=args.strict)
     if args.format == "json":
-        print(json.dumps([d.as_json() for d in promote(diagnostics, args.strict)], indent=2))
+        print(json.dumps([d.as_json() for d in promote(checked.diagnostics, args.strict)], indent=2))
     else:
-        report(diagnostics, strict=args.strict)
-        if result.catalog is not None:
-            counts = f"{len(result.catalog.credentials)} credentials, {len(result.catalog.stacks)} stacks"
+        report(checked.diagnostics, strict=args.strict)
+        if checked.catalog is not None:
+            counts = f"{len(checked.catalog.credentials)} credentials, {len(checked.catalog.stacks)} stacks"
         else:
             counts = "content not usable"
-        print(f"{'FAILED' if failed else 'OK'}: {counts}; {_summary(diagnostics, args.strict)}")
+        print(f"{'FAILED' if failed else 'OK'}: {counts}; {summary(checked.diagnostics, args.strict)}")
     return EXIT_CONTENT if failed else EXIT_OK
 
 
-def _build(args: argparse.Namespace) -> int:
-    from site_builder.build import BuildOptions, UsageError, build
+def build_options(args: argparse.Namespace, base_url: str) -> BuildOptions:
+    from catalog.check import resolve_today
 
-    try:
-        options = BuildOptions.from_args(args)
-        outcome = build(options)
-    except UsageError as exc:
-        print(f"credcat: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    return BuildOptions(
+        args.content,
+        args.out,
+        SiteUrls.parse(base_url),
+        resolve_today(getattr(args, "today", None)),
+        drafts=args.drafts,
+        strict=args.strict,
+        force=getattr(args, "force", False),
+        search=not getattr(args, "no_search", False),
+    )
+
+
+def _build(args: argparse.Namespace) -> int:
+    from site_builder.build import build
+
+    options = build_options(args, args.base_url)
+    outcome = build(options)
     report(outcome.diagnostics, strict=args.strict)
-    if not outcome.written:
-        print(f"FAILED: nothing written; {_summary(outcome.diagnostics, args.strict)}")
-        return EXIT_CONTENT
-    print(outcome.summary)
-    return EXIT_OK
+    print(build_summary(outcome, options))
+    return EXIT_OK if outcome.written else EXIT_CONTENT
 
 
 def _serve(args: argparse.Namespace) -> int:
     from site_builder.serve import serve
 
-    return serve(args.content, args.out, args.port, drafts=args.drafts, strict=args.strict)
+    options = build_options(args, "/")
+
+    def on_build(outcome: BuildOutcome) -> None:
+        report(outcome.diagnostics, strict=options.strict)
+        print(build_summary(outcome, options) + ("" if outcome.written else "; still serving the last good site"))
+        sys.stdout.flush()
+
+    serve(options, args.port, on_build)
+    return EXIT_OK
 
 
 def _quality(args: argparse.Namespace) -> int:
-    from catalog.content import resolve_today
-    from catalog.quality import DEFAULT_PROFILE, UnknownProfile, assess_quality, load_profile
-    from catalog.sources import load_sources
+    from catalog.check import resolve_today
 
-    try:
-        today = resolve_today(args.today)
-        profile, problems = load_profile(args.profile or DEFAULT_PROFILE, args.content)
-    except (ValueError, UnknownProfile) as exc:
-        print(f"credcat: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    report(problems, strict=False)
-    if profile is None:
+    today = resolve_today(args.today)
+    checked = _check(args)
+    report(checked.diagnostics, strict=args.strict)
+    if checked.quality is None:
         print("FAILED: the quality profile has errors")
         return EXIT_CONTENT
-    loaded = load_sources(args.content)
-    report([d for d in loaded.diagnostics if d.is_error], strict=False)  # files that could not be assessed
-    glossary = loaded.site.data.get("glossary", {}) if loaded.site else {}
-    result = assess_quality(loaded.credentials, profile, today, glossary if isinstance(glossary, dict) else {})
     if args.format == "json":
-        print(json.dumps(result.as_json(), indent=2))
+        print(json.dumps(checked.quality.as_json(), indent=2))
     else:
-        print(format_quality(result, today))
-    failing = [c.id for c in result.credentials if c.status == "active" and not c.meets_all]
+        print(format_quality(checked.quality, today))
+    failing = [c.id for c in checked.quality.credentials if c.status == "active" and not c.meets_all]
     if args.require_all and failing:
         print(
             f"FAILED --require-all: {len(failing)} active credential(s) do not meet every standard: "
@@ -198,13 +236,13 @@ def _quality(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_CONTENT
-    return EXIT_OK
+    return EXIT_CONTENT if checked.failed(strict=args.strict) else EXIT_OK
 
 
 QUALITY_MARKS = {"met": "yes", "not_met": "NO", "review": "??"}
 
 
-def format_quality(result, today) -> str:
+def format_quality(result: QualityReport, today: datetime.date) -> str:
     """A credentials x standards table (readable without colour), then the reasons."""
     standards = [s.id for s in result.profile.standards]
     names = [f"{c.id}{' (draft)' if c.status == 'draft' else ''}" for c in result.credentials]
@@ -234,13 +272,9 @@ def format_quality(result, today) -> str:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from site_builder.scaffold import ScaffoldError, write_skeleton
+    from site_builder.scaffold import write_skeleton
 
-    try:
-        path = write_skeleton(args.kind, args.id, args.content)
-    except ScaffoldError as exc:
-        print(f"credcat: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    path = write_skeleton(args.kind, args.id, args.content)
     print(f"wrote {path}: fill in the placeholders, then run 'credcat validate'")
     return EXIT_OK
 

@@ -6,36 +6,16 @@ Keys are sorted when serialised, so the output is byte-stable.
 
 from __future__ import annotations
 
-import dataclasses
-import datetime
 import json
 from typing import Any
 
-from catalog.model import Credential, Stack
+from catalog.model import Credential, Stack, public_data
 from site_builder.urls import SiteUrls
-
-# Fields of the model that describe where content came from, not the credential itself.
-_INTERNAL_FIELDS = frozenset({"source", "description_line", "label_at"})
-
-
-def plain(value: Any) -> Any:
-    """Dataclasses, tuples and dates as JSON-ready values; empty optional fields left out."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {
-            f.name: plain(getattr(value, f.name))
-            for f in dataclasses.fields(value)
-            if f.name not in _INTERNAL_FIELDS and getattr(value, f.name) is not None
-        }
-    if isinstance(value, (tuple, list)):
-        return [plain(item) for item in value]
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return value.isoformat()
-    return value
 
 
 def credential_record(credential: Credential, stack_ids: tuple[str, ...], urls: SiteUrls) -> dict[str, Any]:
     """Every public component of a credential, as published in credential.json and catalog.json."""
-    record = plain(credential)
+    record = public_data(credential)
     record["type"] = "credential"
     record["stacks"] = list(stack_ids)
     record["url"] = urls.absolute(f"credentials/{credential.id}/") or urls.path(f"credentials/{credential.id}/")
@@ -45,7 +25,7 @@ def credential_record(credential: Credential, stack_ids: tuple[str, ...], urls: 
 
 
 def stack_record(stack: Stack, facts: dict[str, Any] | None, urls: SiteUrls) -> dict[str, Any]:
-    record = plain(stack)
+    record = public_data(stack)
     record["type"] = "stack"
     record["url"] = urls.absolute(f"stacks/{stack.id}/") or urls.path(f"stacks/{stack.id}/")
     if facts is not None:

@@ -16,11 +16,10 @@ import jinja2
 
 from catalog.content import Catalog
 from catalog.labels import Range, StackFacts
-from catalog.model import Cost, Credential
+from catalog.model import Cost, Credential, public_data
 from catalog.quality import QualityReport
 from catalog.recognition import by_jurisdiction, needs_reconfirmation, recognition_matrix
-from site_builder.exports import achievement, credential_record, json_document, plain, stack_record, to_json
-from site_builder.markdown import RenderedMarkdown
+from site_builder.exports import achievement, credential_record, json_document, stack_record, to_json
 from site_builder.search import credential_facets, credential_sort_keys, stack_facets, stack_sort_keys
 from site_builder.urls import SiteUrls
 from site_builder.wording import VERDICT_WORDS, words
@@ -43,7 +42,8 @@ class SiteInputs:
     """Everything rendering depends on; nothing else is read."""
 
     catalog: Catalog
-    descriptions: Mapping[str, RenderedMarkdown]
+    descriptions: Mapping[str, str]
+    """Credential id -> its description as safe HTML (rendered once, by the check)."""
     urls: SiteUrls
     today: datetime.date
     quality: QualityReport
@@ -59,7 +59,7 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
     facts = catalog.facts
     # Each public record is built once and used both for its own file and for catalog.json.
     records = {c.id: to_json(credential_record(c, catalog.stacks_of.get(c.id, ()), urls)) for c in credentials}
-    stack_records = {s.id: to_json(stack_record(s, plain(facts[s.id]), urls)) for s in stacks}
+    stack_records = {s.id: to_json(stack_record(s, public_data(facts[s.id]), urls)) for s in stacks}
     quality = inputs.quality
     common = {"site": catalog.site, "drafts": inputs.drafts, "search": inputs.search, "profile": quality.profile}
     stacks_by_id = {s.id: s for s in stacks}
@@ -84,7 +84,7 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
                     **common,
                     "page_path": f"credentials/{credential.id}/",
                     "credential": credential,
-                    "description": inputs.descriptions[credential.id].html,
+                    "description": inputs.descriptions[credential.id],
                     "stacks": its_stacks,
                     "quality": quality.for_credential(credential.id),
                     "indexed": not credential.is_draft,

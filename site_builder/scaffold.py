@@ -6,12 +6,14 @@ import re
 from importlib import resources
 from pathlib import Path
 
+from catalog.errors import UsageError
+
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 TARGETS = {"credential": ("credentials", "credential.md", ".md"), "stack": ("stacks", "stack.yaml", ".yaml")}
 
 
-class ScaffoldError(Exception):
-    pass
+class ScaffoldError(UsageError):
+    """A skeleton that cannot be written: a bad id, or a file that already exists."""
 
 
 def write_skeleton(kind: str, new_id: str, content: Path) -> Path:

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from catalog.errors import EnvironmentFailure
 from catalog.labels import StackFacts
 from catalog.model import Credential, Site, Stack
 from site_builder.wording import words
@@ -102,15 +103,20 @@ def stack_sort_keys(stack: Stack, facts: StackFacts, members: tuple[Credential, 
     }
 
 
-class IndexingFailed(Exception):
-    pass
+class IndexingFailed(EnvironmentFailure):
+    """Pagefind could not index the site (not installed, crashed): nothing was published."""
 
 
 def index_site(site: Path) -> None:
     """Build the Pagefind bundle into `site/pagefind/` with the pinned binary (no download)."""
     command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", "pagefind", "--silent"]
-    completed = subprocess.run(command, capture_output=True, text=True, check=False)
+    try:
+        completed = subprocess.run(command, capture_output=True, text=True, check=False)
+    except OSError as exc:
+        raise IndexingFailed(f"search indexing could not start: {exc.strerror or exc}") from None
     if completed.returncode != 0:
+        detail = (completed.stderr or completed.stdout).strip() or f"pagefind exited {completed.returncode}"
         raise IndexingFailed(
-            (completed.stderr or completed.stdout).strip() or f"pagefind exited {completed.returncode}"
+            f"search indexing failed, nothing was changed: {detail[-2000:]}",
+            "reinstall credential-catalog (it brings the pagefind binary), or build with --no-search",
         )

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import functools
 import http.server
-import sys
 import threading
 import time
 from importlib import resources
 from pathlib import Path
+from typing import Callable
 
-from catalog.content import resolve_today
-from site_builder.build import BuildOptions, UsageError, build
-from site_builder.urls import SiteUrls
+from catalog.errors import UsageError
+from site_builder.build import BuildOptions, BuildOutcome, build
 
 
 def _snapshot(folders: list[Path]) -> dict[Path, float]:
@@ -66,30 +65,21 @@ def site_handler(site: Path, prefix: str = "/"):
     return functools.partial(type("Handler", (SiteHandler,), {"prefix": prefix}), directory=str(site))
 
 
-def _build_once(options: BuildOptions) -> None:
-    try:
-        outcome = build(options)
-    except UsageError as exc:
-        print(f"credcat: error: {exc}", file=sys.stderr)
-        return
-    for diagnostic in outcome.diagnostics:
-        print(diagnostic.format(), file=sys.stderr)
-    print(outcome.summary if outcome.written else "Build failed; still serving the last good site.", flush=True)
+def serve(options: BuildOptions, port: int, on_build: Callable[[BuildOutcome], None]) -> None:
+    """Build, then serve `options.out` at http://localhost:PORT/ until interrupted, rebuilding on change.
 
-
-def serve(content: Path, out: Path, port: int, *, drafts: bool = False, strict: bool = False) -> int:
-    """Serve `out` at http://localhost:PORT/ until interrupted."""
-    options = BuildOptions(content, out, SiteUrls.parse("/"), resolve_today(None), drafts=drafts, strict=strict)
-    _build_once(options)
-    watched = [content, Path(str(resources.files("site_builder.templates")))]
-    handler = site_handler(out)
+    The first build's refusals (an output folder credcat must not replace) end the command: a
+    folder that build will not write is never served either.
+    """
+    on_build(build(options))
+    watched = [options.content, Path(str(resources.files("site_builder.templates")))]
+    handler = site_handler(options.out)
     try:
         server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     except OSError as exc:
-        print(f"credcat: error: cannot listen on port {port}: {exc}", file=sys.stderr)
-        return 2
+        raise UsageError(f"cannot listen on port {port}: {exc.strerror or exc}") from None
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(f"Serving {out}/ at http://localhost:{port}/ (Ctrl+C to stop)", flush=True)
+    print(f"Serving {options.out}/ at http://localhost:{port}/ (Ctrl+C to stop)", flush=True)
     seen = _snapshot(watched)
     try:
         while True:
@@ -97,8 +87,8 @@ def serve(content: Path, out: Path, port: int, *, drafts: bool = False, strict: 
             now = _snapshot(watched)
             if now != seen:
                 seen = now
-                _build_once(options)
+                on_build(build(options))
     except KeyboardInterrupt:
-        return 0
+        return
     finally:
         server.shutdown()

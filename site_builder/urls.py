@@ -9,9 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from catalog.errors import UsageError
 
-class BaseUrlError(ValueError):
-    pass
+
+class BaseUrlError(UsageError):
+    """A --base-url that would break every link of the site."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from catalog.content import read_catalog, resolve_today
+from catalog.check import CheckOptions, check_catalog, resolve_today
 from tests.conftest import REPO, SAMPLE_TODAY
 
 pytestmark = pytest.mark.browser
@@ -25,7 +25,7 @@ SEARCH_JS = """async ([bundle, term, filters]) => {
 
 @pytest.fixture(scope="module")
 def catalog():
-    return read_catalog(REPO / "content", resolve_today(SAMPLE_TODAY)).catalog.published()
+    return check_catalog(REPO / "content", CheckOptions(resolve_today(SAMPLE_TODAY))).catalog.published()
 
 
 def api_search(page, site_url: str, term: str | None, filters: dict | None = None) -> set[str]:
@@ -140,7 +140,7 @@ def test_sorting_by_hours_uses_every_page(page, site_url: str, catalog) -> None:
 
 
 def test_a_draft_is_never_found(page, site_url: str) -> None:
-    draft = read_catalog(REPO / "content", resolve_today(SAMPLE_TODAY)).catalog
+    draft = check_catalog(REPO / "content", CheckOptions(resolve_today(SAMPLE_TODAY))).catalog
     drafts = [c for c in draft.credentials if c.is_draft]
     assert drafts, "the sample keeps one draft to prove this"
     open_search(page, site_url)

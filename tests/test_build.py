@@ -203,10 +203,11 @@ def test_a_killed_build_is_recovered_by_the_next_one(make_content, tmp_path: Pat
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site")) == []
 
 
-def test_an_unwritable_output_is_a_usage_error(make_content, tmp_path: Path, capsys) -> None:
+def test_an_unwritable_output_is_an_environment_failure(make_content, tmp_path: Path, capsys) -> None:
     (tmp_path / "afile").write_text("x")
-    assert build(make_content(), tmp_path / "afile" / "site") == 2
-    assert "cannot write the site" in capsys.readouterr().err
+    assert build(make_content(), tmp_path / "afile" / "site") == 3
+    err = capsys.readouterr().err
+    assert "credcat: error: cannot write the site" in err and "Traceback" not in err
 
 
 def test_an_unreadable_content_file_is_reported(make_content, tmp_path: Path, capsys) -> None:

@@ -21,6 +21,7 @@ def content(make_content) -> Path:
     """The small fixture catalog plus the complete sample credential exit-tickets."""
     root = make_content()
     shutil.copy(REPO / "content" / "credentials" / "exit-tickets.md", root / "credentials" / "exit-tickets.md")
+    shutil.copy(REPO / "content" / "badges" / "formative-assessment.svg", root / "badges" / "formative-assessment.svg")
     return root
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from catalog.content import read_catalog, resolve_today
+from catalog.check import CheckOptions, check_catalog, resolve_today
 from catalog.labels import label_stack
 from site_builder.render import cost_range, hours_range
 from tests.conftest import REPO, SAMPLE_TODAY
@@ -18,7 +18,7 @@ from tests.linkcheck import broken_links
 
 @pytest.fixture(scope="module")
 def catalog():
-    return read_catalog(REPO / "content", resolve_today(SAMPLE_TODAY)).catalog.published()
+    return check_catalog(REPO / "content", CheckOptions(resolve_today(SAMPLE_TODAY))).catalog.published()
 
 
 def page_text(site: Path, path: str) -> str:
@@ -32,7 +32,7 @@ def squash(text: str) -> str:
 
 
 def test_sample_catalog_validates_cleanly() -> None:
-    result = read_catalog(REPO / "content", resolve_today(SAMPLE_TODAY))
+    result = check_catalog(REPO / "content", CheckOptions(resolve_today(SAMPLE_TODAY)))
     assert result.catalog is not None
     assert [d.format() for d in result.diagnostics] == []
 

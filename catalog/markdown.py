@@ -1,5 +1,8 @@
 """Markdown descriptions to safe HTML, with a warning for every link we refuse to publish.
 
+A description is content, so it is rendered once, while the catalog is checked (its warnings are
+content diagnostics); the site builder only places the result.
+
 One MarkdownIt instance, raw HTML off, so author text can never become markup. Links and images
 are kept only with http, https or mailto schemes, or relative addresses; anything else (such as
 `javascript:` or `data:`) is reduced to its text and reported as M001.
@@ -86,13 +89,3 @@ def _unsafe(url: str, what: str, lines: list[str], block_line: int, path: str, f
         Location(path, first_line + line, col + 1),
         "only http, https, mailto and relative links are published",
     )
-
-
-def render_descriptions(catalog) -> dict[str, RenderedMarkdown]:
-    """Every credential description rendered once, keyed by credential id."""
-    return {c.id: render_markdown(c.description, c.source.path, c.description_line) for c in catalog.credentials}
-
-
-def check_descriptions(catalog) -> list[Diagnostic]:
-    """The Markdown warnings alone, for `credcat validate`."""
-    return [d for rendered in render_descriptions(catalog).values() for d in rendered.diagnostics]

@@ -1,0 +1,169 @@
+"""The one checked catalog: load, validate, model, label, describe and assess a content folder, once.
+
+`credcat validate`, `build`, `quality` and `serve` all start from `check_catalog`, so they can
+never disagree about what is wrong. It reads like a table of contents:
+
+    load every file -> check each file on its own -> check across files -> model the catalog
+    -> check stack labels against the facts -> read the profiles -> assess quality
+
+Checking one file (`check_file`) is a pure function of that file's parsed source and the few
+catalog-wide facts passed in, so it can be cached or run on several cores.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+from catalog.content import Catalog, credential_model, site_model, stack_model
+from catalog.diagnostics import Diagnostic, has_errors, sort_diagnostics
+from catalog.errors import UsageError
+from catalog.labels import check_stack_label_numbers
+from catalog.markdown import render_markdown
+from catalog.model import Credential, Issuer, Stack, public_data
+from catalog.quality import QualityReport, QualitySubject, assess_quality
+from catalog.quality_profiles import DEFAULT_PROFILE, load_profiles
+from catalog.sources import Kind, Source, load_sources, read_badges
+from catalog.validate import FileFacts, check_badges, validate_across, validate_file
+
+
+@dataclass(frozen=True, slots=True)
+class CheckOptions:
+    today: datetime.date
+    """Dates the checks that age (recognition to re-confirm, overdue reviews)."""
+    profile: str = DEFAULT_PROFILE
+    """The quality profile credentials are assessed against."""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedFile:
+    """One credential or stack file after its own checks: its model when the file is valid."""
+
+    source: Source
+    diagnostics: tuple[Diagnostic, ...]
+    model: Credential | Stack | None
+    description_html: str | None = None
+    """A valid credential's description, rendered once to safe HTML."""
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """Everything known about a content folder: every diagnostic, and the catalog when there is no error."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    catalog: Catalog | None
+    """None whenever any file has an error."""
+    descriptions: Mapping[str, str]
+    """Credential id -> its description as safe HTML."""
+    quality: QualityReport | None
+    """None when the selected quality profile has errors."""
+    badges: Mapping[str, bytes]
+    """Badge path (relative to the content folder) -> the bytes that were checked and will be published."""
+
+    def failed(self, *, strict: bool = False) -> bool:
+        """True when the content must not be published (warnings count under --strict)."""
+        return self.catalog is None or has_errors(self.diagnostics, strict=strict)
+
+
+def check_catalog(content: Path, options: CheckOptions) -> Checked:
+    """Check everything in `content` and report every problem at once."""
+    loaded = load_sources(content)
+    facts = FileFacts.of(loaded.site, options.today)
+    site_problems = validate_file(loaded.site, facts) if loaded.site else []
+    site = site_model(loaded.site) if loaded.site and not _errors(site_problems) else None
+    issuer = site.issuer if site else None
+    credentials = [check_file(source, facts, issuer) for source in loaded.credentials]
+    stacks = [check_file(source, facts, issuer) for source in loaded.stacks]
+    badges, badge_problems = read_badges(loaded.root, loaded.credentials)
+    profile, profile_problems = load_profiles(loaded.profiles, options.profile)
+
+    diagnostics = [
+        *loaded.diagnostics,
+        *site_problems,
+        *(d for checked in credentials + stacks for d in checked.diagnostics),
+        *validate_across(loaded),
+        *badge_problems,
+        *check_badges(loaded.credentials, badges),
+        *profile_problems,
+    ]
+    catalog = None
+    if site is not None and not _errors(diagnostics):
+        catalog = Catalog.of(site, _models(credentials, Credential), _models(stacks, Stack))
+        diagnostics += [
+            d
+            for stack in catalog.stacks
+            for d in check_stack_label_numbers(stack, catalog.facts[stack.id], stack.label_at or stack.source)
+        ]
+        if _errors(diagnostics):
+            catalog = None
+    quality = (
+        assess_quality([quality_subject(checked) for checked in credentials], profile, options.today)
+        if profile is not None
+        else None
+    )
+    return Checked(
+        sort_diagnostics(diagnostics),
+        catalog,
+        {c.model.id: c.description_html for c in credentials if c.model and c.description_html is not None},
+        quality,
+        badges,
+    )
+
+
+def check_file(source: Source, facts: FileFacts, default_issuer: Issuer | None) -> CheckedFile:
+    """Validate one credential or stack file; model it (and render its description) when it is valid."""
+    problems = validate_file(source, facts)
+    if _errors(problems):
+        return CheckedFile(source, tuple(problems), None)
+    if source.kind is Kind.STACK:
+        return CheckedFile(source, tuple(problems), stack_model(source))
+    if default_issuer is None and "issuer" not in source.data:
+        return CheckedFile(source, tuple(problems), None)  # site.yaml is broken: reported there
+    credential = credential_model(source, default_issuer or Issuer(""))
+    rendered = render_markdown(credential.description, source.path, credential.description_line)
+    return CheckedFile(source, tuple(problems) + rendered.diagnostics, credential, rendered.html)
+
+
+def quality_subject(checked: CheckedFile) -> QualitySubject:
+    """What quality assesses: the public record of a valid credential, the same values its page shows.
+
+    This is the one place that falls back to a file's raw data: for a file with errors (a draft
+    in progress, `credcat quality` on broken content), which is when an author needs it most.
+    """
+    data: Mapping[str, Any] = public_data(checked.model) if checked.model else checked.source.data
+    return QualitySubject(
+        id=str(data.get("id", checked.source.stem)),
+        title=str(data.get("title", checked.source.stem)),
+        status=str(data.get("status", "active")),
+        record=data,
+        diagnostics=checked.diagnostics,
+    )
+
+
+def resolve_today(value: str | None = None) -> datetime.date:
+    """An explicit date, else SOURCE_DATE_EPOCH (reproducible builds), else the real date."""
+    if value:
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            raise UsageError(f"--today must be a date as YYYY-MM-DD, not {value!r}") from None
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date()
+        except (ValueError, OverflowError, OSError):
+            raise UsageError(
+                f"SOURCE_DATE_EPOCH must be whole seconds since 1970 (a date before year 10000), not {epoch!r}"
+            ) from None
+    return datetime.date.today()
+
+
+def _errors(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -> bool:
+    return has_errors(diagnostics)
+
+
+def _models(files: list[CheckedFile], kind: type[Any]) -> tuple[Any, ...]:
+    return tuple(checked.model for checked in files if isinstance(checked.model, kind))
