@@ -24,7 +24,7 @@ def write_skeleton(kind: str, new_id: str, content: Path) -> Path:
     target = content / folder / f"{new_id}{suffix}"
     if target.exists():
         raise ScaffoldError(f"{target} already exists")
-    text = resources.files("site_builder.templates").joinpath("skeletons", skeleton).read_text("utf-8")
+    text = resources.files("site_builder.skeletons").joinpath(skeleton).read_text("utf-8")
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text.replace("{id}", new_id), encoding="utf-8")
     return target

@@ -22,17 +22,15 @@ def test_the_wheel_ships_templates_schemas_and_profiles(tmp_path: Path) -> None:
         "site_builder/templates/base.html",
         "site_builder/templates/partials/credential_label.html",
         "site_builder/templates/assets/site.css",
-        "site_builder/templates/skeletons/credential.md",
+        "site_builder/skeletons/credential.md",
         "catalog/schema/credential.schema.yaml",
         "catalog/profiles/mpos-2024.yaml",
     }
     assert expected <= names
-    shipped_templates = {
-        n.removeprefix("site_builder/templates/") for n in names if n.startswith("site_builder/templates/")
-    }
-    in_repo = {
-        str(p.relative_to(REPO / "templates"))
-        for p in (REPO / "templates").rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts
-    }
-    assert in_repo <= shipped_templates
+    for folder in ("site_builder/templates", "site_builder/skeletons", "catalog/schema", "catalog/profiles"):
+        in_repo = {
+            p.relative_to(REPO).as_posix()
+            for p in (REPO / folder).rglob("*")
+            if p.is_file() and "__pycache__" not in p.parts
+        }
+        assert in_repo <= names, f"{folder}: not in the wheel: {sorted(in_repo - names)}"
