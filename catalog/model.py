@@ -21,6 +21,8 @@ from catalog.diagnostics import Location
 INTERNAL: dict[str, bool] = {"internal": True}
 """Field metadata for where a value came from (file, line), as opposed to what the content says.
 Internal fields are never part of a public record."""
+FROM_BODY: dict[str, bool] = {"from_body": True}
+"""Field metadata for a public value that comes from the Markdown body, not the front matter."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,7 +220,7 @@ class Credential:
     delivery: Delivery
     issuer: Issuer
     source: Location = field(metadata=INTERNAL)
-    description: str = ""
+    description: str = field(default="", metadata=FROM_BODY)
     """The Markdown body after the front matter."""
     description_line: int = field(default=1, metadata=INTERNAL)
     status: str = "active"
