@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 import subprocess
-import sys
 from pathlib import Path
 
 from catalog.errors import EnvironmentFailure
@@ -109,14 +108,19 @@ class IndexingFailed(EnvironmentFailure):
 
 def index_site(site: Path) -> None:
     """Build the Pagefind bundle into `site/pagefind/` with the pinned binary (no download)."""
-    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", "pagefind", "--silent"]
+    from pagefind.service import get_executable  # the wheel's own lookup (honours PAGEFIND_BINARY_PATH)
+
+    binary = get_executable()
+    if binary is None or not binary.is_file():
+        raise IndexingFailed(
+            f"the pagefind binary was not found{f' at {binary}' if binary else ''}; nothing was changed",
+            "reinstall credential-catalog (it brings the pagefind binary), or build with --no-search",
+        )
+    command = [str(binary), "--site", str(site), "--output-subdir", "pagefind", "--silent"]
     try:
         completed = subprocess.run(command, capture_output=True, text=True, check=False)
     except OSError as exc:
         raise IndexingFailed(f"search indexing could not start: {exc.strerror or exc}") from None
     if completed.returncode != 0:
         detail = (completed.stderr or completed.stdout).strip() or f"pagefind exited {completed.returncode}"
-        raise IndexingFailed(
-            f"search indexing failed, nothing was changed: {detail[-2000:]}",
-            "reinstall credential-catalog (it brings the pagefind binary), or build with --no-search",
-        )
+        raise IndexingFailed(f"search indexing failed, nothing was changed: {detail[-2000:]}")

@@ -102,3 +102,39 @@ def test_new_writes_a_skeleton_that_validates_once_filled(make_content, capsys, 
 
 def test_new_refuses_a_bad_id(make_content) -> None:
     assert main(["new", "credential", "Bad_Id", "--content", str(make_content())]) == 2
+
+
+@pytest.mark.parametrize("command", ["validate", "build", "quality"])
+@pytest.mark.parametrize("epoch", ["abc", "99999999999999999999"])
+def test_a_malformed_source_date_epoch_is_a_usage_error(
+    make_content, tmp_path: Path, capsys, monkeypatch, command: str, epoch: str
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    extra = ["--out", str(tmp_path / "site")] if command == "build" else []
+    assert main([command, "--content", str(make_content()), *extra]) == 2
+    err = capsys.readouterr().err
+    assert "credcat: error: SOURCE_DATE_EPOCH must be whole seconds" in err and "Traceback" not in err
+
+
+def test_a_missing_pagefind_binary_is_an_environment_failure_and_changes_nothing(
+    make_content, tmp_path: Path, capsys, monkeypatch
+) -> None:
+    content, out = make_content(), tmp_path / "site"
+    assert main(["build", "--content", str(content), "--out", str(out), "--no-search"]) == 0
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
+    assert main(["build", "--content", str(content), "--out", str(out)]) == 3
+    err = capsys.readouterr().err
+    assert "credcat: error: the pagefind binary was not found" in err and "Traceback" not in err
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
+
+
+def test_a_crashing_indexer_is_an_environment_failure(make_content, tmp_path: Path, capsys, monkeypatch) -> None:
+    failing = tmp_path / "pagefind"
+    failing.write_text("#!/bin/sh\necho 'disk full' >&2\nexit 7\n")
+    failing.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(failing))
+    assert main(["build", "--content", str(make_content()), "--out", str(tmp_path / "site")]) == 3
+    err = capsys.readouterr().err
+    assert "search indexing failed, nothing was changed: disk full" in err
+    assert not (tmp_path / "site").exists()
