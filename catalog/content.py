@@ -27,12 +27,13 @@ class Catalog:
     """Stack ids per credential id, derived from the stack files."""
     facts: Mapping[str, StackFacts]
     """The computed label facts of each stack, computed once."""
+    stack_by_id: Mapping[str, Stack]
 
     @classmethod
     def of(cls, site: Site, credentials: tuple[Credential, ...], stacks: tuple[Stack, ...]) -> Catalog:
         by_id = {c.id: c for c in credentials}
         facts = {s.id: label_stack(s, tuple(by_id[m] for m in s.credentials)) for s in stacks}
-        return cls(site, credentials, stacks, by_id, stacks_by_credential(stacks), facts)
+        return cls(site, credentials, stacks, by_id, stacks_by_credential(stacks), facts, {s.id: s for s in stacks})
 
     def published(self, *, include_drafts: bool = False) -> Catalog:
         """The catalog as the public sees it: drafts (credentials and stacks) left out unless asked for."""
@@ -47,10 +48,15 @@ class Catalog:
             {c.id: c for c in credentials},
             stacks_by_credential(stacks),
             {s.id: self.facts[s.id] for s in stacks},
+            {s.id: s for s in stacks},
         )
 
     def members(self, stack: Stack) -> tuple[Credential, ...]:
         return tuple(self.by_id[member] for member in stack.credentials)
+
+    def stacks_with(self, credential: Credential) -> tuple[Stack, ...]:
+        """The stacks that contain a credential, in stack order."""
+        return tuple(self.stack_by_id[stack_id] for stack_id in self.stacks_of.get(credential.id, ()))
 
 
 def site_model(source: Source) -> Site:

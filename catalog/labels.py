@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Callable, Iterable
 
 from catalog.diagnostics import Diagnostic, Location, error, warning
 from catalog.model import Credential, Evidence, RecognitionRow, Stack
@@ -36,6 +36,12 @@ class Range:
     @property
     def is_exact(self) -> bool:
         return self.low == self.high
+
+    def words(self, show: Callable[[float], str], show_low: Callable[[float], str] | None = None) -> str:
+        """'4 hours' or '4 to 8 hours': `show` writes the high end (with its unit), `show_low` the low one."""
+        if self.is_exact:
+            return show(self.low)
+        return f"{(show_low or show)(self.low)} to {show(self.high)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,7 +213,7 @@ def check_stack_label_numbers(stack: Stack, facts: StackFacts, at: Location) -> 
     """Every number the label states must match the computed facts (an error: labels must be accurate)."""
     counts = {float(facts.credential_count), float(facts.required_count)}
     hour_values = {facts.hours.low, facts.hours.high}
-    hours_text = _span(facts.hours.low, facts.hours.high)
+    hours_text = facts.hours.words(lambda value: f"{value:g}")
     problems = []
     for match in NUMBER.finditer(GRADE_BAND.sub(" ", stack.label)):
         # What is counted: the first counted noun within the next three words ("four short credentials").
@@ -236,10 +242,3 @@ def check_stack_label_numbers(stack: Stack, facts: StackFacts, at: Location) -> 
                 )
             )
     return problems
-
-
-def _span(low: float, high: float) -> str:
-    def show(value: float) -> str:
-        return f"{value:g}"
-
-    return show(low) if low == high else f"{show(low)} to {show(high)}"

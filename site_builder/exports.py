@@ -10,24 +10,25 @@ import json
 from typing import Any
 
 from catalog.model import Credential, Stack, public_data
+from site_builder import urls
 from site_builder.urls import SiteUrls
 
 
-def credential_record(credential: Credential, stack_ids: tuple[str, ...], urls: SiteUrls) -> dict[str, Any]:
+def credential_record(credential: Credential, stack_ids: tuple[str, ...], site_urls: SiteUrls) -> dict[str, Any]:
     """Every public component of a credential, as published in credential.json and catalog.json."""
     record = public_data(credential)
     record["type"] = "credential"
     record["stacks"] = list(stack_ids)
-    record["url"] = urls.absolute(f"credentials/{credential.id}/") or urls.path(f"credentials/{credential.id}/")
+    record["url"] = site_urls.public(urls.credential(credential.id))
     if credential.badge:
-        record["badge"]["image"] = urls.absolute(credential.badge.image) or urls.path(credential.badge.image)
+        record["badge"]["image"] = site_urls.public(credential.badge.image)
     return record
 
 
-def stack_record(stack: Stack, facts: dict[str, Any] | None, urls: SiteUrls) -> dict[str, Any]:
+def stack_record(stack: Stack, facts: dict[str, Any] | None, site_urls: SiteUrls) -> dict[str, Any]:
     record = public_data(stack)
     record["type"] = "stack"
-    record["url"] = urls.absolute(f"stacks/{stack.id}/") or urls.path(f"stacks/{stack.id}/")
+    record["url"] = site_urls.public(urls.stack(stack.id))
     if facts is not None:
         record["facts"] = facts
     return record
@@ -48,26 +49,26 @@ def json_document(fields: dict[str, Any], lists: dict[str, list[str]]) -> str:
 OB3_CONTEXT = ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
 
 
-def achievement(credential: Credential, urls: SiteUrls) -> dict[str, Any] | None:
+def achievement(credential: Credential, site_urls: SiteUrls) -> dict[str, Any] | None:
     """The credential as an Open Badges 3.0 Achievement, so a recognizer can verify badges against it.
 
     Achievement ids must be absolute URLs, so this needs a full --base-url (None otherwise).
     """
-    page = urls.absolute(f"credentials/{credential.id}/")
+    page = site_urls.absolute(urls.credential(credential.id))
     if page is None:
         return None
     c = credential
     criteria = "\n".join(
         [f"Passing: {c.evaluation.passing}", ""] + [f"- {item.criterion}" for item in c.evaluation.criteria]
     )
-    issuer = {"id": c.issuer.url or urls.absolute(""), "type": ["Profile"], "name": c.issuer.name}
+    issuer = {"id": c.issuer.url or site_urls.absolute(urls.HOME), "type": ["Profile"], "name": c.issuer.name}
     if c.issuer.url:
         issuer["url"] = c.issuer.url
     if c.issuer.email:
         issuer["email"] = c.issuer.email
     data: dict[str, Any] = {
         "@context": OB3_CONTEXT,
-        "id": urls.absolute(f"credentials/{c.id}/achievement.json"),
+        "id": site_urls.absolute(urls.credential(c.id, "achievement.json")),
         "type": ["Achievement"],
         "achievementType": "MicroCredential",
         "name": c.title,
@@ -102,7 +103,7 @@ def achievement(credential: Credential, urls: SiteUrls) -> dict[str, Any] | None
     if alignments:
         data["alignment"] = alignments
     if c.badge:
-        data["image"] = {"id": urls.absolute(c.badge.image), "type": "Image", "caption": c.badge.alt}
+        data["image"] = {"id": site_urls.absolute(c.badge.image), "type": "Image", "caption": c.badge.alt}
     if c.version:
         data["version"] = c.version
     return data

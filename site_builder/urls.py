@@ -47,3 +47,41 @@ class SiteUrls:
     def absolute(self, target: str = "") -> str | None:
         """The full URL, or None when the origin is unknown (a path-only --base-url)."""
         return self.origin + self.path(target) if self.origin else None
+
+    def public(self, target: str = "") -> str:
+        """The full URL when the origin is known, else the site-absolute path (for records)."""
+        return self.absolute(target) or self.path(target)
+
+
+# --- one helper per kind of page: the site-relative target, to be passed to SiteUrls.path ----------
+
+HOME = ""
+CREDENTIALS = "credentials/"
+STACKS = "stacks/"
+RECOGNITION = "recognition/"
+QUALITY = "quality/"
+
+
+def credential(credential_id: str, file: str = "") -> str:
+    """The page of a credential, or one of its files (credential.json, achievement.json)."""
+    return f"{CREDENTIALS}{credential_id}/{file}"
+
+
+def stack(stack_id: str, file: str = "") -> str:
+    """The page of a stack, or one of its files (stack.json)."""
+    return f"{STACKS}{stack_id}/{file}"
+
+
+def item(kind: str, item_id: str) -> str:
+    """The page of a credential or a stack, by kind ('credential' or 'stack')."""
+    return credential(item_id) if kind == "credential" else stack(item_id)
+
+
+def jurisdiction(code: str) -> str:
+    """What counts in one jurisdiction (its code names a folder, lower-cased)."""
+    return f"{RECOGNITION}{code.lower()}/"
+
+
+def output_file(target: str) -> str:
+    """The file that serves a target: a folder's index.html, or the file itself."""
+    return target + "index.html" if target == HOME or target.endswith("/") else target

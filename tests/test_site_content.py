@@ -11,7 +11,7 @@ import pytest
 
 from catalog.check import CheckOptions, check_catalog, resolve_today
 from catalog.labels import label_stack
-from site_builder.render import cost_range, hours_range
+from site_builder.formatting import cost_range, hours_range
 from tests.conftest import REPO, SAMPLE_TODAY
 from tests.linkcheck import broken_links
 

@@ -1,0 +1,267 @@
+"""Page views: the typed context of each kind of page, built by one small function per kind.
+
+Everything a template shows is decided here (what to count, sort, group or look up), so
+templates hold only loops, conditionals and named filters. Each view is a pure function of
+the catalog and the quality report.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, fields
+from typing import Any, Mapping
+
+from catalog.content import Catalog
+from catalog.labels import StackFacts
+from catalog.model import Credential, RecognitionRow, Site, Stack
+from catalog.quality import MET, CredentialQuality, QualityReport, Verdict
+from catalog.quality_profiles import Profile, Standard
+from catalog.recognition import MatrixRow, RecognitionEntry
+from site_builder import urls
+from site_builder.formatting import last_changed
+from site_builder.search import credential_facets, credential_sort_keys, stack_facets, stack_sort_keys
+
+RecognitionItem = tuple[str | None, str | None, RecognitionRow]
+"""(page target, title, row) of one recognition table row; no target or title without a subject column."""
+
+
+@dataclass(frozen=True, slots=True)
+class PageView:
+    """What every page shows: the site, where the page is, and how the site was built."""
+
+    site: Site
+    page_path: str
+    drafts: bool
+    search: bool
+
+    def context(self) -> dict[str, Any]:
+        """The fields as template variables (one level deep: values stay typed objects)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True, slots=True)
+class HomePage(PageView):
+    featured: tuple[tuple[Stack, StackFacts], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialListPage(PageView):
+    count: int
+    areas: tuple[tuple[str, tuple[Credential, ...]], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StackListPage(PageView):
+    stacks: tuple[tuple[Stack, StackFacts], ...]
+    """By title."""
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialPage(PageView):
+    credential: Credential
+    description: str
+    """Safe HTML, rendered by the check."""
+    stacks: tuple[Stack, ...]
+    counts_in: tuple[str, ...]
+    """Names of the jurisdictions with a recognition row."""
+    recognition_rows: tuple[RecognitionItem, ...]
+    evidence_names: Mapping[str, str]
+    all_from_practice: bool
+    profile: Profile
+    quality: CredentialQuality
+    verdicts: tuple[tuple[Standard, Verdict], ...]
+    met_count: int
+    contact_email: str | None
+    has_achievement: bool
+    indexed: bool
+    facets: tuple[tuple[str, str], ...]
+    sort_keys: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class StackPage(PageView):
+    stack: Stack
+    facts: StackFacts
+    members: tuple[Credential, ...]
+    counts_in: tuple[str, ...]
+    in_order: bool
+    """The members are all required and must be earned in order."""
+    fit_rows: tuple[RecognitionItem, ...]
+    member_rows: tuple[RecognitionItem, ...]
+    indexed: bool
+    facets: tuple[tuple[str, str], ...]
+    sort_keys: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class QualityPage(PageView):
+    profile: Profile
+    active_count: int
+    meeting_count: int
+    by_standard: tuple[tuple[Standard, Mapping[str, int]], ...]
+    credentials: tuple[CredentialQuality, ...]
+    """By title."""
+    misses: tuple[tuple[CredentialQuality, tuple[Verdict, ...]], ...]
+    """Credentials that miss something, by title, with the verdicts that are not met."""
+
+
+@dataclass(frozen=True, slots=True)
+class RecognitionPage(PageView):
+    jurisdictions: tuple[tuple[str, str, int], ...]
+    """(code, name, number of statements) in site.yaml order."""
+    groups: tuple[tuple[str, str, tuple[MatrixRow, ...]], ...]
+    """(heading, subject, rows): stacks, then credentials."""
+
+
+@dataclass(frozen=True, slots=True)
+class JurisdictionPage(PageView):
+    code: str
+    name: str
+    count: int
+    groups: tuple[tuple[str, tuple[RecognitionItem, ...]], ...]
+    """(heading, rows) for stacks, then credentials, each only when it has rows."""
+
+
+@dataclass(frozen=True, slots=True)
+class SitemapPage(PageView):
+    paths: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FeedPage(PageView):
+    entries: tuple[Credential, ...]
+    """Most recently changed first."""
+    updated: datetime.date | None
+
+
+def home_page(base: PageView, catalog: Catalog) -> HomePage:
+    featured = tuple((s, catalog.facts[s.id]) for s in catalog.stacks if s.featured)
+    return HomePage(*_base(base, urls.HOME), featured=featured)
+
+
+def credential_list_page(base: PageView, catalog: Catalog) -> CredentialListPage:
+    return CredentialListPage(
+        *_base(base, urls.CREDENTIALS), count=len(catalog.credentials), areas=group_by_area(catalog.credentials)
+    )
+
+
+def stack_list_page(base: PageView, catalog: Catalog) -> StackListPage:
+    ordered = sorted(catalog.stacks, key=lambda s: s.title)
+    return StackListPage(*_base(base, urls.STACKS), stacks=tuple((s, catalog.facts[s.id]) for s in ordered))
+
+
+def not_found_page(base: PageView) -> PageView:
+    return PageView(*_base(base, "404.html"))
+
+
+def credential_page(
+    base: PageView,
+    catalog: Catalog,
+    credential: Credential,
+    description: str,
+    quality: QualityReport,
+    has_achievement: bool,
+) -> CredentialPage:
+    stacks = catalog.stacks_with(credential)
+    assessed = quality.for_credential(credential.id)
+    assert assessed is not None, credential.id
+    verdicts = tuple(zip(quality.profile.standards, assessed.verdicts))
+    return CredentialPage(
+        *_base(base, urls.credential(credential.id)),
+        credential=credential,
+        description=description,
+        stacks=stacks,
+        counts_in=catalog.site.jurisdiction_names(row.jurisdiction for row in credential.recognition),
+        recognition_rows=tuple((None, None, row) for row in credential.recognition),
+        evidence_names={item.id: item.name for item in credential.evidence},
+        all_from_practice=all(item.from_practice for item in credential.evidence),
+        profile=quality.profile,
+        quality=assessed,
+        verdicts=verdicts,
+        met_count=sum(verdict.status == MET for verdict in assessed.verdicts),
+        contact_email=credential.issuer.email or catalog.site.contact,
+        has_achievement=has_achievement,
+        indexed=not credential.is_draft,
+        facets=tuple(credential_facets(credential, list(stacks), catalog.site)),
+        sort_keys=credential_sort_keys(credential),
+    )
+
+
+def stack_page(base: PageView, catalog: Catalog, stack: Stack) -> StackPage:
+    facts = catalog.facts[stack.id]
+    members = catalog.members(stack)
+    return StackPage(
+        *_base(base, urls.stack(stack.id)),
+        stack=stack,
+        facts=facts,
+        members=members,
+        counts_in=catalog.site.jurisdiction_names(row.jurisdiction for row in facts.licensure_fit),
+        in_order=stack.sequence == "ordered" and facts.required_count == facts.credential_count,
+        fit_rows=tuple((None, None, row) for row in stack.licensure_fit),
+        member_rows=tuple(
+            (urls.credential(cid), catalog.by_id[cid].title, row) for cid, row in facts.member_recognition
+        ),
+        indexed=not stack.is_draft,
+        facets=tuple(stack_facets(stack, facts, members, catalog.site)),
+        sort_keys=stack_sort_keys(stack, facts, members),
+    )
+
+
+def quality_page(base: PageView, report: QualityReport) -> QualityPage:
+    active = [c for c in report.credentials if c.status != "draft"]
+    by_title = tuple(sorted(report.credentials, key=lambda c: c.title))
+    return QualityPage(
+        *_base(base, urls.QUALITY),
+        profile=report.profile,
+        active_count=len(active),
+        meeting_count=sum(c.meets_all for c in active),
+        by_standard=tuple((s, report.counts(s.id)) for s in report.profile.standards),
+        credentials=by_title,
+        misses=tuple((c, tuple(v for v in c.verdicts if v.status != MET)) for c in by_title if not c.meets_all),
+    )
+
+
+def recognition_page(
+    base: PageView, catalog: Catalog, entries: Mapping[str, tuple[RecognitionEntry, ...]], matrix: tuple[MatrixRow, ...]
+) -> RecognitionPage:
+    return RecognitionPage(
+        *_base(base, urls.RECOGNITION),
+        jurisdictions=tuple((code, name, len(entries[code])) for code, name in catalog.site.jurisdictions),
+        groups=tuple(
+            (heading, subject, tuple(row for row in matrix if row.kind == kind))
+            for heading, subject, kind in (("Stacks", "Stack", "stack"), ("Credentials", "Credential", "credential"))
+        ),
+    )
+
+
+def jurisdiction_page(base: PageView, code: str, name: str, entries: tuple[RecognitionEntry, ...]) -> JurisdictionPage:
+    groups = []
+    for kind, heading in (("stack", "Stacks"), ("credential", "Credentials")):
+        rows = tuple((urls.item(e.kind, e.id), e.title, e.row) for e in entries if e.kind == kind)
+        if rows:
+            groups.append((heading, rows))
+    return JurisdictionPage(
+        *_base(base, urls.jurisdiction(code)), code=code, name=name, count=len(entries), groups=tuple(groups)
+    )
+
+
+def sitemap_page(base: PageView, paths: tuple[str, ...]) -> SitemapPage:
+    return SitemapPage(*_base(base, "sitemap.xml"), paths=paths)
+
+
+def feed_page(base: PageView, credentials: tuple[Credential, ...]) -> FeedPage:
+    entries = tuple(sorted(credentials, key=lambda c: (last_changed(c), c.id), reverse=True))
+    return FeedPage(*_base(base, "feed.xml"), entries=entries, updated=last_changed(entries[0]) if entries else None)
+
+
+def group_by_area(credentials: tuple[Credential, ...]) -> tuple[tuple[str, tuple[Credential, ...]], ...]:
+    """Credentials by area (alphabetical, 'Other' last), each group sorted by title."""
+    groups: dict[str, list[Credential]] = {}
+    for credential in credentials:
+        groups.setdefault(credential.area or "Other", []).append(credential)
+    order = sorted(groups, key=lambda area: (area == "Other", area))
+    return tuple((area, tuple(sorted(groups[area], key=lambda c: (c.title, c.id)))) for area in order)
+
+
+def _base(base: PageView, page_path: str) -> tuple[Site, str, bool, bool]:
+    return base.site, page_path, base.drafts, base.search
