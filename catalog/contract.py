@@ -103,4 +103,6 @@ def field_paths(kind: Kind) -> Iterator[tuple[str, dict[str, Any]]]:
             if isinstance(child.get("items"), dict):
                 yield from walk(child["items"], f"{prefix}{key}.")
 
-    yield from walk(schema_validator(SCHEMA_FOR_KIND[kind]).schema, "")
+    schema = schema_validator(SCHEMA_FOR_KIND[kind]).schema
+    assert isinstance(schema, dict)
+    yield from walk(schema, "")

@@ -43,7 +43,7 @@ class Diagnostic:
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[Location, str, str]:
         return (self.location, self.code, self.message)
 
     def format(self) -> str:
@@ -52,7 +52,7 @@ class Diagnostic:
             text += f"\n  hint: {self.hint}"
         return text
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, str | int | None]:
         return {
             "path": self.location.path,
             "line": self.location.line,

@@ -343,7 +343,7 @@ def _convert(hint: Any, value: Any) -> Any:
         if isinstance(value, dict):  # mappings such as jurisdictions become (key, value) pairs
             return tuple((str(k), v) for k, v in value.items())
         return tuple(_convert(item_hint, item) for item in value)
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return from_data(hint, value)
     if hint is datetime.date:
         return datetime.date.fromisoformat(value)

@@ -109,7 +109,7 @@ def _present(value: Any) -> bool:
     return value is not MISSING and value not in (None, "", [], {})
 
 
-def _matches(item: Any, where: dict[str, Any]) -> bool:
+def _matches(item: Any, where: Mapping[str, Any]) -> bool:
     return isinstance(item, dict) and all(
         item.get(key) in (wanted if isinstance(wanted, list) else [wanted]) for key, wanted in where.items()
     )
@@ -141,14 +141,14 @@ def _check_one_sentence(ctx: Context, path: str) -> list[str]:
     return [] if count == 1 else [f"'{path}' is {count} sentences: it should state one skill in one statement"]
 
 
-def _check_any_item(ctx: Context, spec: dict) -> list[str]:
+def _check_any_item(ctx: Context, spec: dict[str, Any]) -> list[str]:
     items = lookup(ctx.data, spec["field"])
     if isinstance(items, list) and any(_matches(item, spec.get("where", {})) for item in items):
         return []
     return [f"no item of '{spec['field']}' has {_describe_where(spec.get('where', {}))}"]
 
 
-def _check_every_item(ctx: Context, spec: dict) -> list[str]:
+def _check_every_item(ctx: Context, spec: dict[str, Any]) -> list[str]:
     items = lookup(ctx.data, spec["field"])
     if not isinstance(items, list) or not items:
         return [f"'{spec['field']}' is missing or empty"]
@@ -164,23 +164,23 @@ def _check_every_item(ctx: Context, spec: dict) -> list[str]:
     ]
 
 
-def _describe_where(where: dict, has: Iterable[str] = ()) -> str:
+def _describe_where(where: Mapping[str, Any], has: Iterable[str] = ()) -> str:
     parts = [f"{key}: {value}" for key, value in where.items()] + [f"a {key}" for key in has]
     return ", ".join(parts) or "any value"
 
 
-def _check_equals(ctx: Context, spec: dict) -> list[str]:
+def _check_equals(ctx: Context, spec: dict[str, Any]) -> list[str]:
     value = lookup(ctx.data, spec["field"])
     return [] if value == spec["value"] else [f"'{spec['field']}' is {_shown(value)}, not {spec['value']!r}"]
 
 
-def _check_at_most(ctx: Context, spec: dict) -> list[str]:
+def _check_at_most(ctx: Context, spec: dict[str, Any]) -> list[str]:
     value = lookup(ctx.data, spec["field"])
     ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value <= spec["value"]
     return [] if ok else [f"'{spec['field']}' is {_shown(value)}, more than {spec['value']}"]
 
 
-def _check_includes(ctx: Context, spec: dict) -> list[str]:
+def _check_includes(ctx: Context, spec: dict[str, Any]) -> list[str]:
     value = lookup(ctx.data, spec["field"])
     return (
         []
@@ -189,7 +189,7 @@ def _check_includes(ctx: Context, spec: dict) -> list[str]:
     )
 
 
-def _check_reviewed_within_cycle(ctx: Context, spec: dict) -> list[str]:
+def _check_reviewed_within_cycle(ctx: Context, spec: dict[str, Any]) -> list[str]:
     last, months = lookup(ctx.data, spec["date"]), lookup(ctx.data, spec["months"])
     if not isinstance(last, str) or not isinstance(months, int) or not 1 <= months <= 1200:
         return [f"'{spec['date']}' and '{spec['months']}' are needed to know when the next review is due"]

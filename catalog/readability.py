@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import Any
 
 WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
 SENTENCE_END = re.compile(r"[.!?]+(?=\s+[A-Z0-9\"'(]|\s*$)")
@@ -23,7 +24,7 @@ def _pronunciations() -> dict[str, list[list[str]]]:
 
 
 @functools.cache
-def _hyphenator():
+def _hyphenator() -> Any:
     import pyphen
 
     return pyphen.Pyphen(lang="en_US")

@@ -53,7 +53,9 @@ def check_schema(source: Source) -> Iterator[Diagnostic]:
     reported_required: set[tuple[str | int, ...]] = set()
     for problem in schema_validator(SCHEMA_FOR_KIND[source.kind]).iter_errors(source.data):
         path: tuple[str | int, ...] = tuple(problem.absolute_path)
-        kind, value, schema = problem.validator, problem.instance, problem.schema
+        kind, schema = problem.validator, problem.schema
+        value: Any = problem.instance
+        expected: Any = problem.validator_value
         if "propertyNames" in problem.schema_path:  # a key of the wrong form: point at the key itself
             path = path + (value,)
         name = field_name(path)
@@ -64,7 +66,7 @@ def check_schema(source: Source) -> Iterator[Diagnostic]:
             if path in reported_required:
                 continue
             reported_required.add(path)
-            for missing in [k for k in problem.validator_value if k not in value]:
+            for missing in [k for k in expected if k not in value]:
                 yield error(
                     "V001",
                     f"missing required field '{field_name(path + (missing,))}'",
@@ -81,20 +83,19 @@ def check_schema(source: Source) -> Iterator[Diagnostic]:
                     did_you_mean(key, known) or "remove it, or check docs/content-format.md",
                 )
         elif kind == "type":
-            expected = problem.validator_value
             expected_words = " or ".join(
                 TYPE_WORDS.get(t, t) for t in ([expected] if isinstance(expected, str) else expected)
             )
             yield error("V002", f"'{name}' must be {expected_words}, not {_describe(value)}", at)
         elif kind == "enum":
-            choices = [str(choice) for choice in problem.validator_value]
+            choices = [str(choice) for choice in expected]
             yield error(
                 "V003",
                 f"'{name}' has unknown value {shorten(repr(value))}",
                 at,
                 join_hints(did_you_mean(value, choices), "expected one of: " + ", ".join(choices)),
             )
-        elif kind == "format" and problem.validator_value == "date":
+        elif kind == "format" and expected == "date":
             yield error(
                 "V004",
                 f"'{name}' is not a date: {shorten(repr(value))}",
@@ -102,14 +103,14 @@ def check_schema(source: Source) -> Iterator[Diagnostic]:
                 "write dates as YYYY-MM-DD, e.g. 2026-03-01",
             )
         elif kind == "format":
-            what = "URL" if problem.validator_value == "url" else problem.validator_value
+            what = "URL" if expected == "url" else str(expected)
             yield error(
                 "V005",
                 f"'{name}' is not a valid {what}: {shorten(repr(value))}",
                 at,
                 "use a full address starting with https://" if what == "URL" else None,
             )
-        elif kind == "pattern" and problem.validator_value == SLUG_PATTERN:
+        elif kind == "pattern" and expected == SLUG_PATTERN:
             yield error(
                 "V006",
                 f"'{name}' is not a lowercase slug: {shorten(repr(value))}",
@@ -121,14 +122,12 @@ def check_schema(source: Source) -> Iterator[Diagnostic]:
                 "V009",
                 f"'{name}' does not have the expected form: {shorten(repr(value))}",
                 at,
-                _PATTERN_HINTS.get(problem.validator_value),
+                _PATTERN_HINTS.get(str(expected)),
             )
         elif kind in ("minItems", "minLength", "minProperties"):
             yield error("V010", f"'{name}' must not be empty", at)
         elif kind in ("minimum", "exclusiveMinimum", "maximum"):
-            yield error(
-                "V011", f"'{name}' is out of range: {shorten(repr(value))}", at, f"{kind} is {problem.validator_value}"
-            )
+            yield error("V011", f"'{name}' is out of range: {shorten(repr(value))}", at, f"{kind} is {expected}")
         else:  # a schema keyword without its own code: still precise, never silent
             yield error("V099", f"'{name}': {problem.message}", at)
 

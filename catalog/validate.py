@@ -159,7 +159,7 @@ def check_public_components(source: Source, facts: FileFacts) -> Iterator[Diagno
 # --- references within and between files --------------------------------------------------
 
 
-def _items(data: Any, key: str) -> list[tuple[int, dict]]:
+def _items(data: Any, key: str) -> list[tuple[int, dict[str, Any]]]:
     value = data.get(key) if isinstance(data, dict) else None
     return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)] if isinstance(value, list) else []
 
@@ -235,7 +235,7 @@ def _check_recognition_age(source: Source, facts: FileFacts) -> Iterator[Diagnos
 PLACEHOLDER = re.compile(r"\bTODO\b")
 
 
-def _strings(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+def _strings(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
     if isinstance(value, str):
         yield path, value
     elif isinstance(value, dict):
@@ -271,7 +271,7 @@ DATES_OF_RECORD = ("updated", "review.last_reviewed", "development.peer_review.d
 def _check_future_dates(source: Source, facts: FileFacts) -> Iterator[Diagnostic]:
     """Dates that record something done (a review, a recognizer's statement) cannot be in the future."""
     today = facts.today
-    paths: list[tuple] = [tuple(p.split(".")) for p in DATES_OF_RECORD]
+    paths: list[tuple[str | int, ...]] = [tuple(p.split(".")) for p in DATES_OF_RECORD]
     paths += [
         (key, index, "as_of") for key in ("recognition", "licensure_fit") for index, _ in _items(source.data, key)
     ]

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Mapping
 
 import yaml
 
@@ -27,8 +28,8 @@ class Positions:
     """Where each value (and each mapping key) of a YAML document starts."""
 
     file: str
-    values: dict[Path, Location] = field(default_factory=dict)
-    keys: dict[Path, Location] = field(default_factory=dict)
+    values: Mapping[Path, Location] = field(default_factory=lambda: MappingProxyType({}))
+    keys: Mapping[Path, Location] = field(default_factory=lambda: MappingProxyType({}))
 
     def of_value(self, path: Path) -> Location:
         """The location of the value at `path`, or of its nearest recorded ancestor."""
@@ -56,20 +57,27 @@ class _Converter:
     """Turns a composed node tree into plain Python values, recording positions."""
 
     def __init__(self, file: str, line_offset: int) -> None:
-        self.positions = Positions(file)
+        self.file = file
+        self.values: dict[Path, Location] = {}
+        self.keys: dict[Path, Location] = {}
         self.diagnostics: list[Diagnostic] = []
         self._line_offset = line_offset
         self._constructor = yaml.constructor.SafeConstructor()
         self._count = 0
 
+    @property
+    def positions(self) -> Positions:
+        """What was recorded so far, read-only."""
+        return Positions(self.file, MappingProxyType(self.values), MappingProxyType(self.keys))
+
     def location(self, mark: yaml.Mark) -> Location:
-        return Location(self.positions.file, mark.line + 1 + self._line_offset, mark.column + 1)
+        return Location(self.file, mark.line + 1 + self._line_offset, mark.column + 1)
 
     def convert(self, node: yaml.Node, path: Path) -> Any:
         self._count += 1
         if self._count > MAX_NODES or len(path) > MAX_DEPTH:
             raise _TooLarge(node)
-        self.positions.values[path] = self.location(node.start_mark)
+        self.values[path] = self.location(node.start_mark)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
@@ -89,7 +97,7 @@ class _Converter:
                 continue
             key = str(key_node.value)
             if key in result:
-                first = self.positions.keys[path + (key,)]
+                first = self.keys[path + (key,)]
                 self.diagnostics.append(
                     error(
                         "L006",
@@ -99,7 +107,7 @@ class _Converter:
                     )
                 )
                 continue
-            self.positions.keys[path + (key,)] = key_location
+            self.keys[path + (key,)] = key_location
             result[key] = self.convert(value_node, path + (key,))
         return result
 

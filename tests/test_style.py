@@ -29,3 +29,11 @@ def test_lint_rules_pass() -> None:
 def test_code_is_formatted() -> None:
     completed = ruff("format", "--check")
     assert completed.returncode == 0, completed.stdout + "\nrun: .venv/bin/ruff format " + " ".join(FOLDERS)
+
+
+def test_types_check_strictly() -> None:
+    """mypy --strict over catalog/ and site_builder/ (configured in pyproject.toml)."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "mypy", "--no-error-summary"], cwd=REPO, capture_output=True, text=True, check=False
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
