@@ -14,7 +14,7 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, NoReturn, Sequence
 
 from catalog.diagnostics import Diagnostic, Severity
 from catalog.errors import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, CredcatError
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse exits 2 on usage errors, as we want
+    def error(self, message: str) -> NoReturn:  # argparse exits 2 on usage errors, as we want
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"credcat: error: {message}\n")
 
@@ -211,7 +211,13 @@ def _serve(args: argparse.Namespace) -> int:
         print(build_summary(outcome, options) + ("" if outcome.written else "; still serving the last good site"))
         sys.stdout.flush()
 
-    serve(options, args.port, on_build)
+    def on_error(exc: CredcatError) -> None:
+        print(f"credcat: error: {exc.message}", file=sys.stderr)
+        if exc.hint:
+            print(f"  hint: {exc.hint}", file=sys.stderr)
+        print("Rebuild failed; still serving the last good site", flush=True)
+
+    serve(options, args.port, on_build, on_error)
     return EXIT_OK
 
 
