@@ -21,7 +21,7 @@ from typing import Any, Mapping
 from catalog.content import Catalog, credential_model, site_model, stack_model
 from catalog.diagnostics import Diagnostic, has_errors, sort_diagnostics
 from catalog.errors import UsageError
-from catalog.labels import check_stack_label_numbers
+from catalog.labels import check_stack_label_audience, check_stack_label_numbers
 from catalog.markdown import render_markdown
 from catalog.model import Credential, Issuer, Stack, public_data
 from catalog.quality import QualityReport, QualitySubject, assess_quality
@@ -95,7 +95,8 @@ def check_catalog(content: Path, options: CheckOptions) -> Checked:
         diagnostics += [
             d
             for stack in catalog.stacks
-            for d in check_stack_label_numbers(stack, catalog.facts[stack.id], stack.label_at or stack.source)
+            for check in (check_stack_label_numbers, check_stack_label_audience)
+            for d in check(stack, catalog.facts[stack.id], stack.label_at or stack.source)
         ]
         if _errors(diagnostics):
             catalog = None

@@ -49,8 +49,22 @@ def schema_validator(name: str) -> jsonschema.protocols.Validator:
     checker.checks("email")(
         lambda value: not isinstance(value, str) or bool(re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value))
     )
-    validator: jsonschema.protocols.Validator = jsonschema.Draft202012Validator(schema, format_checker=checker)
+    validator: jsonschema.protocols.Validator = _ContentValidator(schema, format_checker=checker)
     return validator
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[jsonschema.ValidationError]:
+    """JSON Schema's `pattern` with ECMA-262's `$`, which, unlike Python's, never matches before a
+    final newline: otherwise `id: "exit-tickets\\n"` would pass as a slug."""
+    if not isinstance(instance, str):
+        return
+    if re.search(pattern, instance) is None or (pattern.endswith("$") and instance.endswith("\n")):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_ContentValidator = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
+    jsonschema.Draft202012Validator, {"pattern": _pattern}
+)
 
 
 def _inline_refs(node: Any, resolver: Any) -> Any:

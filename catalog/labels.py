@@ -57,7 +57,9 @@ class StackFacts:
     delivery_modes: tuple[str, ...]
     pacing: tuple[str, ...]
     roles: tuple[str, ...]
+    """Who can complete the stack: roles open to at least the required number of members."""
     grade_bands: tuple[str, ...]
+    """Grade bands open to at least the required number of members."""
     competencies: tuple[tuple[str, str], ...]
     """(credential id, competency), in stack order."""
     evidence: tuple[tuple[str, Evidence], ...]
@@ -109,6 +111,21 @@ def _union(groups: Iterable[Iterable[str]], order: tuple[str, ...] = ()) -> tupl
     return tuple(sorted(seen, key=lambda v: rank.get(v, len(rank)))) if order else tuple(seen)
 
 
+def served(groups: Iterable[Iterable[str]], required: int, order: tuple[str, ...]) -> tuple[str, ...]:
+    """The audience who can complete the stack: those open to at least `required` members.
+
+    With every member required that is the intersection of the members' audiences (a
+    paraprofessional cannot earn a stack with a teachers-only member); for 'any N of M' it is
+    everyone for whom N of the members are open.
+    """
+    counts: dict[str, int] = defaultdict(int)
+    for group in groups:
+        for value in dict.fromkeys(group):
+            counts[value] += 1
+    rank = {value: i for i, value in enumerate(order)}
+    return tuple(sorted((v for v, n in counts.items() if n >= required), key=lambda v: rank.get(v, len(rank))))
+
+
 def label_stack(stack: Stack, members: tuple[Credential, ...]) -> StackFacts:
     """Compute every fact on a stack's label from its members."""
     required = stack.required_count
@@ -122,8 +139,8 @@ def label_stack(stack: Stack, members: tuple[Credential, ...]) -> StackFacts:
         currency=(currencies.pop() if len(currencies) == 1 else None) if currencies else "USD",
         delivery_modes=_union([m.delivery.mode] for m in members),
         pacing=_union([m.delivery.pacing] for m in members),
-        roles=_union((m.audience.roles for m in members), ROLE_ORDER),
-        grade_bands=_union((m.audience.grade_bands for m in members), GRADE_ORDER),
+        roles=served((m.audience.roles for m in members), required, ROLE_ORDER),
+        grade_bands=served((m.audience.grade_bands for m in members), required, GRADE_ORDER),
         competencies=tuple((m.id, m.competency) for m in members),
         evidence=tuple((m.id, item) for m in members for item in m.evidence),
         evidence_count=choice_range((len(m.evidence) for m in members), required),
@@ -153,14 +170,35 @@ def credit_by_unit(rows: Iterable[RecognitionRow]) -> dict[tuple[str, str, str],
 
 MAX_LABEL_LENGTH = 160
 MAX_GRADE = 9.0
-ACRONYM = re.compile(r"\b[A-Za-z]*[A-Z][A-Za-z]*[A-Z][A-Za-z]*\b")
+MAX_CHECKED_LABEL = 1000
+"""Longer labels are refused before any other check: no label needs it, and the checks stay linear."""
+WORD_TOKEN = re.compile(r"\w+")
 GRADE_BAND = re.compile(r"\b(?:P?K|\d{1,2})-\d{1,2}\b")
 COUNTED_NOUNS = ("credential", "micro-credential", "microcredential", "hour")
 NUMBER = re.compile(r"\b(\d+(?:\.\d+)?|" + "|".join(NUMBER_WORDS[1:]) + r")\b((?:\s+[\w-]+){0,3})", re.IGNORECASE)
 
 
+def acronyms(text: str) -> list[str]:
+    """Words of ASCII letters with two or more capitals (PTSB, InTASC), each once, in order.
+
+    Found by splitting into words and testing each, which is linear; the pattern this replaces
+    backtracked cubically on a long run of capitals.
+    """
+    found = (w for w in WORD_TOKEN.findall(text) if w.isascii() and w.isalpha() and sum(map(str.isupper, w)) >= 2)
+    return list(dict.fromkeys(found))
+
+
 def check_label(label: str, at: Location, glossary: Iterable[str]) -> list[Diagnostic]:
     """One plain sentence, short, readable, every acronym defined (credential and stack labels)."""
+    if len(label) > MAX_CHECKED_LABEL:
+        return [
+            error(
+                "B006",
+                f"the label is {len(label):,} characters long, far over the {MAX_LABEL_LENGTH} a label may be",
+                at,
+                "write one plain sentence; put detail in the description",
+            )
+        ]
     problems = []
     if len(sentences(label)) > 1:
         problems.append(
@@ -191,7 +229,7 @@ def check_label(label: str, at: Location, glossary: Iterable[str]) -> list[Diagn
             )
         )
     defined = set(glossary)
-    for acronym in dict.fromkeys(ACRONYM.findall(label)):
+    for acronym in acronyms(label):
         if acronym not in defined and acronym.removesuffix("s") not in defined and acronym != "TODO":
             problems.append(
                 warning(
@@ -242,3 +280,41 @@ def check_stack_label_numbers(stack: Stack, facts: StackFacts, at: Location) -> 
                 )
             )
     return problems
+
+
+ROLE_WORDS = {role: role.replace("_", " ") for role in ROLE_ORDER}
+GRADE_WORDS = {"PK": ("pre-k", "pk"), "K-2": ("k-2",), "3-5": ("3-5",), "6-8": ("6-8",), "9-12": ("9-12",)}
+AUDIENCE_CLAIM = re.compile(
+    r"\bfor\s+((?:[\w-]+\s+){0,3}?)(" + "|".join(w.replace(" ", r"\s+") for w in ROLE_WORDS.values()) + r")s?\b",
+    re.IGNORECASE,
+)
+GRADE_CLAIM = re.compile(r"(?<![\w-])(pre-k|pk|k-2|3-5|6-8|9-12)(?![\w-])", re.IGNORECASE)
+
+
+def check_stack_label_audience(stack: Stack, facts: StackFacts, at: Location) -> list[Diagnostic]:
+    """A stack label that names an audience ('for paraprofessionals', 'K-2') must name one the stack serves.
+
+    Roles count as a claim after 'for' ('coach teachers' names whom the earner works with, not
+    who can earn it); a grade band counts wherever it appears.
+    """
+    problems = []
+    served_roles = {ROLE_WORDS[role] for role in facts.roles if role in ROLE_WORDS}
+    for match in AUDIENCE_CLAIM.finditer(stack.label):
+        role = " ".join(match.group(2).lower().split())
+        if role not in served_roles:
+            problems.append(_audience_error(f"{role}s", ", ".join(sorted(served_roles)) or "no role", at))
+    served_grades = {word for band in facts.grade_bands for word in GRADE_WORDS.get(band, ())}
+    for match in GRADE_CLAIM.finditer(stack.label):
+        if match.group(1).lower() not in served_grades:
+            shown = ", ".join(facts.grade_bands) or "no grade band"
+            problems.append(_audience_error(match.group(1), shown, at))
+    return problems
+
+
+def _audience_error(claim: str, served: str, at: Location) -> Diagnostic:
+    return error(
+        "B007",
+        f"the label names '{claim}', but not enough of the stack's credentials are open to them (it serves: {served})",
+        at,
+        "name only an audience every required credential is for, or leave the audience to the label card",
+    )

@@ -43,49 +43,69 @@ def is_safe_url(url: str) -> bool:
 def render_markdown(text: str, path: str, first_line: int) -> RenderedMarkdown:
     """Render a description; `first_line` is where its text starts in the file, for diagnostics."""
     tokens = _md.parse(text)
-    lines = text.split("\n")
-    diagnostics: list[Diagnostic] = []
+    finder = _SourceFinder(text.split("\n"), path, first_line)
     for block in tokens:
         if block.type in ("heading_open", "heading_close"):
             block.tag = f"h{min(6, max(int(block.tag[1]) + 1, _TOP_HEADING_LEVEL))}"
         if block.children:
-            line = block.map[0] if block.map else 0
-            block.children = _drop_unsafe(block.children, lines, line, path, first_line, diagnostics)
+            block.children = _drop_unsafe(block.children, finder, block.map[0] if block.map else 0)
     html = _md.renderer.render(tokens, _md.options, {})
-    return RenderedMarkdown(html, tuple(diagnostics))
+    return RenderedMarkdown(html, tuple(finder.diagnostics))
 
 
-def _drop_unsafe(
-    children: list[Token], lines: list[str], block_line: int, path: str, first_line: int, diagnostics: list[Diagnostic]
-) -> list[Token]:
+def _drop_unsafe(children: list[Token], finder: _SourceFinder, block_line: int) -> list[Token]:
     kept: list[Token] = []
     skipping_close = 0
     for token in children:
         if token.type == "link_open" and not is_safe_url(href := str(token.attrGet("href") or "")):
-            diagnostics.append(_unsafe(href, "link", lines, block_line, path, first_line))
+            finder.report(href, "link", block_line)
             skipping_close += 1
             continue
         if token.type == "link_close" and skipping_close:
             skipping_close -= 1
             continue
         if token.type == "image" and not is_safe_url(src := str(token.attrGet("src") or "")):
-            diagnostics.append(_unsafe(src, "image", lines, block_line, path, first_line))
+            finder.report(src, "image", block_line)
             kept.append(Token("text", "", 0, content=token.content))
             continue
         kept.append(token)
     return kept
 
 
-def _unsafe(url: str, what: str, lines: list[str], block_line: int, path: str, first_line: int) -> Diagnostic:
-    scheme = _SCHEME.match(url).group(1)  # type: ignore[union-attr]
-    line, col = block_line, 0
-    for offset, text in enumerate(lines[block_line:], start=block_line):
-        if (found := text.find(scheme + ":")) >= 0:
-            line, col = offset, found
-            break
-    return warning(
-        "M001",
-        f"{what} with unsafe scheme '{scheme}:' dropped from the description",
-        Location(path, first_line + line, col + 1),
-        "only http, https, mailto and relative links are published",
-    )
+class _SourceFinder:
+    """Finds where each dropped address is written, one after another, so that every dropped link
+    gets its own warning at its own line (a reference definition may sit anywhere in the text)."""
+
+    def __init__(self, lines: list[str], path: str, first_line: int) -> None:
+        self.lines, self.path, self.first_line = lines, path, first_line
+        self.diagnostics: list[Diagnostic] = []
+        self._cursor = (0, 0)
+        self._used: set[tuple[int, int]] = set()
+
+    def report(self, url: str, what: str, block_line: int) -> None:
+        match = _SCHEME.match(url)
+        scheme = match.group(1) if match else url
+        start = max(self._cursor, (block_line, 0))
+        line, col = self._find(scheme + ":", start) or self._find(scheme + ":", (0, 0)) or (block_line, 0)
+        self._cursor = (line, col + 1)
+        self._used.add((line, col))
+        self.diagnostics.append(
+            warning(
+                "M001",
+                f"{what} with unsafe scheme '{scheme}:' dropped from the description",
+                Location(self.path, self.first_line + line, col + 1),
+                "only http, https, mailto and relative links are published",
+            )
+        )
+
+    def _find(self, needle: str, start: tuple[int, int]) -> tuple[int, int] | None:
+        needle = needle.lower()
+        line, col = start
+        for offset in range(line, len(self.lines)):
+            text = self.lines[offset].lower()
+            found = text.find(needle, col if offset == line else 0)
+            while found >= 0 and (offset, found) in self._used:
+                found = text.find(needle, found + 1)
+            if found >= 0:
+                return offset, found
+        return None

@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
-SENTENCE_END = re.compile(r"[.!?]+(?=\s+[A-Z0-9\"'(]|\s*$)")
+SENTENCE_END = re.compile(r"[.!?]++(?=\s+[A-Z0-9\"'(]|\s*$)")
 
 
 @functools.cache

@@ -83,8 +83,11 @@ def load_sources(content_dir: Path) -> LoadResult:
         )
 
     site_path = content_dir / "site.yaml"
+    inside = content_dir.resolve()
     site = None
-    if site_path.is_file():
+    if problem := _outside(site_path, inside):
+        diagnostics.append(error("L010", problem, Location(str(site_path)), _LINK_HINT))
+    elif site_path.is_file():
         site = _load_yaml_file(site_path, Kind.SITE, diagnostics)
     else:
         diagnostics.append(
@@ -96,38 +99,70 @@ def load_sources(content_dir: Path) -> LoadResult:
             )
         )
 
-    credential_paths = _files(content_dir / "credentials", (".md",), diagnostics)
+    credential_paths = _files(content_dir / "credentials", (".md",), inside, diagnostics)
     credentials = tuple(
         source for path in credential_paths if (source := _load_markdown_file(path, diagnostics)) is not None
     )
     stacks = tuple(
         source
-        for path in _files(content_dir / "stacks", (".yaml", ".yml"), diagnostics)
+        for path in _files(content_dir / "stacks", (".yaml", ".yml"), inside, diagnostics)
         if (source := _load_yaml_file(path, Kind.STACK, diagnostics)) is not None
     )
     profiles = tuple(
         source
-        for path in _files(content_dir / "profiles", (".yaml",), diagnostics)
+        for path in _files(content_dir / "profiles", (".yaml",), inside, diagnostics)
         if (source := _load_yaml_file(path, Kind.PROFILE, diagnostics)) is not None
     )
     unreadable = frozenset(path.stem for path in credential_paths) - {source.stem for source in credentials}
     return LoadResult(content_dir, site, credentials, stacks, profiles, tuple(diagnostics), unreadable)
 
 
-def _files(folder: Path, suffixes: tuple[str, ...], diagnostics: list[Diagnostic]) -> list[Path]:
-    if not folder.is_dir():
+def _files(folder: Path, suffixes: tuple[str, ...], inside: Path, diagnostics: list[Diagnostic]) -> list[Path]:
+    """The content files of one folder, in name order; only files that really lie inside the content folder."""
+    try:
+        if not folder.is_dir():
+            return []
+        entries = sorted(folder.iterdir())
+    except OSError as exc:
+        diagnostics.append(error("L008", f"cannot read folder: {exc.strerror or exc}", Location(str(folder))))
         return []
     found = []
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or path.is_dir():
+    for path in entries:
+        if path.name.startswith("."):
             continue
-        if path.suffix in suffixes:
+        problem = _outside(path, inside)
+        if problem:
+            diagnostics.append(error("L010", problem, Location(str(path)), _LINK_HINT))
+        elif path.is_dir():
+            continue
+        elif path.suffix in suffixes:
             found.append(path)
         else:
             diagnostics.append(
                 warning("L007", f"ignored file: expected a {' or '.join(suffixes)} file here", Location(str(path)))
             )
     return found
+
+
+_LINK_HINT = "content files must be real files inside the content folder; copy the file here instead of linking it"
+
+
+def _outside(path: Path, inside: Path) -> str | None:
+    """Why `path` cannot be read as content: a link out of the content folder, a loop; None when fine.
+
+    Files a build reads are published, so a link to ~/.ssh or .git/config must never be followed.
+    """
+    try:
+        target = path.resolve(strict=True)
+    except FileNotFoundError:
+        return None  # a dangling link: reported when it is read (L008)
+    except RuntimeError:  # Python 3.11 reports a symlink loop this way
+        return "the file is a symbolic link loop"
+    except OSError as exc:  # a name too long, no permission
+        return f"the file cannot be read: {exc.strerror or exc}"
+    if target != inside and inside not in target.parents:
+        return f"the file is a link to {target}, outside the content folder"
+    return None
 
 
 def _read_text(path: Path, diagnostics: list[Diagnostic]) -> str | None:

@@ -89,6 +89,56 @@ def _check_id_matches_file(source: Source, facts: FileFacts) -> Iterator[Diagnos
         )
 
 
+WINDOWS_RESERVED = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"com{n}" for n in range(1, 10)] + [f"lpt{n}" for n in range(1, 10)]
+)
+"""Names Windows will not create as files or folders; ids and jurisdiction codes name folders of the site."""
+
+
+def _check_reserved_names(source: Source, facts: FileFacts) -> Iterator[Diagnostic]:
+    hint = "choose another name: Windows cannot create a folder with this one, so the site could not be copied there"
+    if source.kind is Kind.SITE:
+        codes = source.data.get("jurisdictions")
+        for code in codes if isinstance(codes, dict) else ():
+            if str(code).lower() in WINDOWS_RESERVED:
+                yield error(
+                    "V014",
+                    f"jurisdiction code '{code}' is a reserved file name on Windows",
+                    source.positions.of_key(("jurisdictions", code)),
+                    hint,
+                )
+        return
+    value = source.data.get("id")
+    if isinstance(value, str) and value.lower() in WINDOWS_RESERVED:
+        yield error(
+            "V014", f"id '{value}' is a reserved file name on Windows", source.positions.of_value(("id",)), hint
+        )
+
+
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Every control character but tab and newline: invisible on a page, and not allowed in XML (feed.xml)."""
+
+
+def _check_control_characters(source: Source, facts: FileFacts) -> Iterator[Diagnostic]:
+    hint = "remove it: it is invisible on a page and breaks the site's XML files"
+    for path, text in _strings(source.data):
+        if found := CONTROL_CHARACTER.search(text):
+            yield error(
+                "V013",
+                f"'{field_name(path)}' contains a control character (U+{ord(found.group()):04X})",
+                source.positions.of_value(path),
+                hint,
+            )
+    for offset, line in enumerate(source.body.split("\n")):
+        if found := CONTROL_CHARACTER.search(line):
+            yield error(
+                "V013",
+                f"the description contains a control character (U+{ord(found.group()):04X})",
+                Location(source.path, source.body_line + offset, found.start() + 1),
+                hint,
+            )
+
+
 def _check_duplicate_ids(sources: Iterable[Source]) -> Iterator[Diagnostic]:
     first_seen: dict[str, Source] = {}
     for source in sources:
@@ -298,6 +348,8 @@ def _check_future_dates(source: Source, facts: FileFacts) -> Iterator[Diagnostic
 CONTENT = frozenset({Kind.CREDENTIAL, Kind.STACK})
 FILE_RULES: tuple[tuple[frozenset[Kind], FileRule], ...] = (
     (frozenset(Kind), _schema),
+    (frozenset(Kind), _check_control_characters),
+    (frozenset({Kind.SITE, Kind.CREDENTIAL, Kind.STACK}), _check_reserved_names),
     (CONTENT, _check_id_matches_file),
     (frozenset({Kind.CREDENTIAL}), check_public_components),
     (frozenset({Kind.CREDENTIAL}), _check_evidence_references),

@@ -16,7 +16,7 @@ from site_builder.urls import SiteUrls
 
 def credential_record(credential: Credential, stack_ids: tuple[str, ...], site_urls: SiteUrls) -> dict[str, Any]:
     """Every public component of a credential, as published in credential.json and catalog.json."""
-    record = public_data(credential)
+    record: dict[str, Any] = public_data(credential)
     record["type"] = "credential"
     record["stacks"] = list(stack_ids)
     record["url"] = site_urls.public(urls.credential(credential.id))
@@ -26,7 +26,7 @@ def credential_record(credential: Credential, stack_ids: tuple[str, ...], site_u
 
 
 def stack_record(stack: Stack, facts: dict[str, Any] | None, site_urls: SiteUrls) -> dict[str, Any]:
-    record = public_data(stack)
+    record: dict[str, Any] = public_data(stack)
     record["type"] = "stack"
     record["url"] = site_urls.public(urls.stack(stack.id))
     if facts is not None:

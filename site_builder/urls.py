@@ -33,6 +33,9 @@ class SiteUrls:
             raise BaseUrlError(f"--base-url {base_url!r} has no host")
         if any(ch.isspace() for ch in base_url.strip()):
             raise BaseUrlError(f"--base-url {base_url!r} must not contain spaces")
+        if "\\" in base_url or any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in base_url):
+            # Browsers read a backslash as a slash: '/\\evil.example/' would load scripts from another host.
+            raise BaseUrlError(f"--base-url {base_url!r} must not contain backslashes or control characters")
         if parts.query or parts.fragment:
             raise BaseUrlError(f"--base-url {base_url!r} must not have a query or fragment")
         path = "/" + parts.path.strip("/")

@@ -7,7 +7,15 @@ import datetime
 import pytest
 
 from catalog.diagnostics import Location
-from catalog.labels import Range, check_label, check_stack_label_numbers, choice_range, credit_by_unit, label_stack
+from catalog.labels import (
+    Range,
+    check_label,
+    check_stack_label_audience,
+    check_stack_label_numbers,
+    choice_range,
+    credit_by_unit,
+    label_stack,
+)
 from catalog.model import (
     Assessment,
     Audience,
@@ -100,14 +108,46 @@ def test_choice_range_of_all_is_the_sum() -> None:
     assert choice_range([3, 1, 2], 3) == Range(6, 6)
 
 
-def test_roles_and_grade_bands_are_unions_in_canonical_order() -> None:
+def test_an_all_required_stack_serves_only_those_every_member_serves() -> None:
     members = (
-        credential("a", 1, roles=("school_leader",), grades=("9-12", "K-2")),
-        credential("b", 1, roles=("teacher", "school_leader"), grades=("PK",)),
+        credential("a", 1, roles=("school_leader", "teacher"), grades=("9-12", "K-2", "PK")),
+        credential("b", 1, roles=("teacher", "paraprofessional"), grades=("K-2", "PK")),
     )
     facts = label_stack(stack(members), members)
-    assert facts.roles == ("teacher", "school_leader")
-    assert facts.grade_bands == ("PK", "K-2", "9-12")
+    assert facts.roles == ("teacher",)  # a paraprofessional cannot earn member a
+    assert facts.grade_bands == ("PK", "K-2")  # canonical order, not text order
+
+
+def test_an_n_of_stack_serves_those_open_to_enough_members() -> None:
+    members = (
+        credential("a", 1, roles=("paraprofessional",)),
+        credential("b", 1, roles=("teacher", "paraprofessional")),
+        credential("c", 1, roles=("teacher",)),
+    )
+    assert label_stack(stack(members, rule="n_of", n=2), members).roles == ("teacher", "paraprofessional")
+    assert label_stack(stack(members, rule="n_of", n=3), members).roles == ()
+
+
+@pytest.mark.parametrize(
+    "label, codes",
+    [
+        ("Two steps for teachers in K-2.", []),
+        ("Two steps for paraprofessionals.", ["B007"]),
+        ("Two steps for new school leaders.", ["B007"]),
+        ("Coach paraprofessionals in two steps.", []),  # whom the earner works with, not who earns it
+        ("Two steps for 6-8 classrooms.", ["B007"]),
+    ],
+)
+def test_audience_claims_in_a_stack_label_must_be_served(label: str, codes: list[str]) -> None:
+    members = (credential("a", 1, grades=("K-2",)), credential("b", 1, grades=("K-2", "6-8")))
+    facts = label_stack(stack(members, label), members)
+    assert [d.code for d in check_stack_label_audience(stack(members, label), facts, HERE)] == codes
+
+
+def test_a_label_of_any_length_is_checked_in_linear_time() -> None:
+    for hostile in ("A" * 50_000 + "1", "!" * 50_000 + "x", "for " * 20_000 + "teachers"):
+        assert [d.code for d in check_label(hostile, HERE, ())] == ["B006"]
+    assert "B002" in [d.code for d in check_label("A" * 999 + "1", HERE, ())]  # under the cap: every check runs
 
 
 def test_evidence_lists_every_artifact_across_the_stack_in_order() -> None:
