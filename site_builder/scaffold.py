@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from importlib import resources
 from pathlib import Path
 
+from catalog.contract import SLUG
 from catalog.errors import UsageError
+from catalog.validate import WINDOWS_RESERVED
 
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 TARGETS = {"credential": ("credentials", "credential.md", ".md"), "stack": ("stacks", "stack.yaml", ".yaml")}
 
 
@@ -17,14 +17,25 @@ class ScaffoldError(UsageError):
 
 
 def write_skeleton(kind: str, new_id: str, content: Path) -> Path:
-    """Write the skeleton for `kind` with `new_id`; refuse bad ids and existing files."""
-    if not SLUG.match(new_id):
+    """Write the skeleton for `kind` with `new_id`; refuse bad ids, existing files and links.
+
+    The file is created exclusively (never through a link, dangling or not), and only inside the
+    content folder.
+    """
+    if not SLUG.fullmatch(new_id) or new_id in WINDOWS_RESERVED:
         raise ScaffoldError(f"id {new_id!r} is not a lowercase slug (letters, digits and single hyphens)")
     folder, skeleton, suffix = TARGETS[kind]
     target = content / folder / f"{new_id}{suffix}"
-    if target.exists():
+    if target.is_symlink() or target.exists():
         raise ScaffoldError(f"{target} already exists")
-    text = resources.files("site_builder.skeletons").joinpath(skeleton).read_text("utf-8")
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text.replace("{id}", new_id), encoding="utf-8")
+    inside = content.resolve()
+    if inside not in target.parent.resolve().parents and target.parent.resolve() != inside:
+        raise ScaffoldError(f"{target.parent} is a link to a folder outside the content folder {content}")
+    text = resources.files("site_builder.skeletons").joinpath(skeleton).read_text("utf-8")
+    try:
+        with open(target, "x", encoding="utf-8") as file:  # "x" fails on any existing name, links included
+            file.write(text.replace("{id}", new_id))
+    except FileExistsError:
+        raise ScaffoldError(f"{target} already exists") from None
     return target

@@ -33,7 +33,7 @@ def fixed_today(monkeypatch) -> None:
 
 @pytest.fixture
 def make_content(tmp_path: Path) -> Callable[..., Path]:
-    """Copy the small valid fixture catalog into tmp_path, then apply changes.
+    """Copy the small valid fixture catalog into tmp_path, then write `files`, then apply `edits`.
 
     `edits` maps a file to (old, new) replacements; each `old` must occur exactly once, so a
     case can never silently stop testing what it claims to.
@@ -48,6 +48,7 @@ def make_content(tmp_path: Path) -> Callable[..., Path]:
     ) -> Path:
         root = tmp_path / "content"
         shutil.copytree(FIXTURES / base, root)
+        write_files(root, files or {})
         for relative, replacements in (edits or {}).items():
             path = root / relative
             text = path.read_text(encoding="utf-8")
@@ -57,7 +58,6 @@ def make_content(tmp_path: Path) -> Callable[..., Path]:
             path.write_text(text, encoding="utf-8")
         for relative in delete:
             (root / relative).unlink()
-        write_files(root, files or {})
         return root
 
     return make

@@ -10,6 +10,7 @@ import pytest
 
 from catalog.yaml_positions import parse_yaml
 from site_builder.cli import main
+from tests.conftest import FIXTURES
 
 CASES_FILE = Path(__file__).parent / "fixtures" / "diagnostics.yaml"
 
@@ -29,9 +30,14 @@ def run_validate(content: Path, capsys, *extra: str) -> tuple[int, list[dict]]:
 def test_diagnostic(case: dict, make_content, capsys) -> None:
     files = dict(case.get("write", {}))
     files.update({path: text.encode("latin-1") for path, text in case.get("bytes", {}).items()})
-    content = make_content(files, edits=case.get("edit"), delete=tuple(case.get("delete", ())))
-    for source, target in case.get("copy", {}).items():
-        (content / target).write_bytes((content / source).read_bytes())
+    files.update({target: (FIXTURES / "base" / source).read_bytes() for source, target in case.get("copy", {}).items()})
+    edits = {
+        path: [[old, new * (times[0] if times else 1)] for old, new, *times in changes]
+        for path, changes in case.get("edit", {}).items()
+    }
+    content = make_content(files, edits=edits, delete=tuple(case.get("delete", ())))
+    for link, target in case.get("link", {}).items():
+        (content / link).symlink_to(target)
 
     code, diagnostics = run_validate(content, capsys)
 
