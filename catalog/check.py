@@ -27,6 +27,7 @@ from catalog.model import Credential, Issuer, Stack, public_data
 from catalog.quality import QualityReport, QualitySubject, assess_quality
 from catalog.quality_profiles import DEFAULT_PROFILE, load_profiles
 from catalog.sources import Kind, Source, load_sources, read_badges
+from catalog.stacks import check_licensure_fit
 from catalog.validate import FileFacts, check_badges, validate_across, validate_file
 
 
@@ -97,6 +98,12 @@ def check_catalog(content: Path, options: CheckOptions) -> Checked:
             for stack in catalog.stacks
             for check in (check_stack_label_numbers, check_stack_label_audience)
             for d in check(stack, catalog.facts[stack.id], stack.label_at or stack.source)
+        ]
+        diagnostics += [
+            d
+            for checked in stacks
+            if isinstance(checked.model, Stack)
+            for d in check_licensure_fit(checked.source, checked.model, catalog.members(checked.model), options.today)
         ]
         if _errors(diagnostics):
             catalog = None

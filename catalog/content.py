@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from catalog.labels import StackFacts, label_stack
-from catalog.model import Credential, Issuer, Site, Stack, from_data
+from catalog.model import Credential, Issuer, Jurisdiction, Site, Stack, from_data
 from catalog.sources import Source
 from catalog.stacks import stacks_by_credential
 
@@ -60,8 +60,14 @@ class Catalog:
 
 
 def site_model(source: Source) -> Site:
-    """The site settings of a valid site.yaml."""
-    site: Site = from_data(Site, source.data, source=source.location)
+    """The site settings of a valid site.yaml (a jurisdiction may be written `NC: North Carolina`)."""
+    jurisdictions = tuple(
+        Jurisdiction(code, value, ())
+        if isinstance(value, str)
+        else Jurisdiction(code, value["name"], tuple(value.get("units", ())))
+        for code, value in source.data["jurisdictions"].items()
+    )
+    site: Site = from_data(Site, source.data, source=source.location, jurisdictions=jurisdictions)
     return site
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from catalog.diagnostics import Location
+from catalog.vocabulary import BUILTIN_UNITS, BUILTIN_USES
 
 INTERNAL: dict[str, bool] = {"internal": True}
 """Field metadata for where a value came from (file, line), as opposed to what the content says.
@@ -168,8 +169,20 @@ class RecognitionRow:
     status: str
     source: str
     as_of: datetime.date
+    license: str | None = None
+    requirement_area: str | None = None
     credit: Credit | None = None
+    expires: datetime.date | None = None
     notes: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LicensureFitRow(RecognitionRow):
+    """A recognizer's statement about a stack as a whole."""
+
+    basis: str = "members"
+    """'members': the recognizer counts the members' own approvals (so the row is checked against
+    them); 'stack': the recognizer approved the stack as a whole, and its credit stands."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,7 +273,7 @@ class Stack:
     featured: bool = False
     sequence: str = "ordered"
     completion: Completion = field(default_factory=Completion)
-    licensure_fit: tuple[RecognitionRow, ...] = ()
+    licensure_fit: tuple[LicensureFitRow, ...] = ()
     label_at: Location | None = field(default=None, metadata=INTERNAL)
 
     @property
@@ -275,20 +288,42 @@ class Stack:
         return len(self.credentials)
 
 
+KEY: dict[str, bool] = {"key": True}
+"""Field metadata for a value written as the key of a mapping (`NC: {name: ...}`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Jurisdiction:
+    code: str = field(metadata=KEY)
+    name: str
+    units: tuple[str, ...] = ()
+    """The credit units its recognizers use; empty means any known unit."""
+
+
 @dataclass(frozen=True, slots=True)
 class Site:
     title: str
     issuer: Issuer
-    jurisdictions: tuple[tuple[str, str], ...]
+    jurisdictions: tuple[Jurisdiction, ...]
     source: Location = field(metadata=INTERNAL)
     description: str | None = None
     notice: str | None = None
     language: str = "en"
     contact: str | None = None
     glossary: tuple[tuple[str, str], ...] = ()
+    credit_units: tuple[tuple[str, str], ...] = ()
+    """The catalog's own credit units (code, plain name), besides the built-in ones."""
+    uses: tuple[tuple[str, str], ...] = ()
+    """The catalog's own uses (code, plain name), besides the built-in ones."""
 
     def jurisdiction_name(self, code: str) -> str:
-        return dict(self.jurisdictions).get(code, code)
+        return next((j.name for j in self.jurisdictions if j.code == code), code)
+
+    def unit_name(self, code: str) -> str:
+        return dict(self.credit_units).get(code) or BUILTIN_UNITS.get(code, code)
+
+    def use_name(self, code: str) -> str:
+        return dict(self.uses).get(code) or BUILTIN_USES.get(code, code.replace("_", " "))
 
     def jurisdiction_names(self, codes: typing.Iterable[str]) -> tuple[str, ...]:
         """Full names for codes, each once, in first-seen order."""

@@ -9,14 +9,32 @@ from __future__ import annotations
 import calendar
 import datetime
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
-from catalog.model import RecognitionRow
+from catalog.model import Credential, RecognitionRow
 
 if TYPE_CHECKING:  # content imports validation, which imports this module's date rule
     from catalog.content import Catalog
 
 RECONFIRM_AFTER_MONTHS = 12
+APPROVED = "approved"
+PENDING = ("pending", "pilot")
+REFUSED = "not_accepted"
+
+
+def is_expired(row: RecognitionRow, today: datetime.date) -> bool:
+    """Past its `expires` date (it still counts on that day itself)."""
+    return row.expires is not None and today > row.expires
+
+
+def counts(row: RecognitionRow, today: datetime.date) -> bool:
+    """Whether a row lets the item count: approved, and not expired. Only these are 'Counts in'."""
+    return row.status == APPROVED and not is_expired(row, today)
+
+
+def is_pending(row: RecognitionRow) -> bool:
+    """Asked for, or tried out, but not decided: shown apart, never as counting."""
+    return row.status in PENDING
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +79,7 @@ def recognition_entries(catalog: Catalog) -> tuple[RecognitionEntry, ...]:
 def by_jurisdiction(catalog: Catalog) -> dict[str, tuple[RecognitionEntry, ...]]:
     """For each jurisdiction of the site (in site.yaml order), every entry that counts there."""
     entries = recognition_entries(catalog)
-    return {code: tuple(e for e in entries if e.row.jurisdiction == code) for code, _ in catalog.site.jurisdictions}
+    return {j.code: tuple(e for e in entries if e.row.jurisdiction == j.code) for j in catalog.site.jurisdictions}
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,10 +93,45 @@ class MatrixRow:
 
 def recognition_matrix(catalog: Catalog) -> tuple[MatrixRow, ...]:
     """Stacks, then credentials (each by title), with their rows per jurisdiction, in one pass."""
-    codes = [code for code, _ in catalog.site.jurisdictions]
-    items = [("stack", s.id, s.title, s.licensure_fit) for s in sorted(catalog.stacks, key=lambda s: s.title)]
+    codes = [j.code for j in catalog.site.jurisdictions]
+    items: list[tuple[str, str, str, tuple[RecognitionRow, ...]]] = [
+        ("stack", s.id, s.title, s.licensure_fit) for s in sorted(catalog.stacks, key=lambda s: s.title)
+    ]
     items += [("credential", c.id, c.title, c.recognition) for c in sorted(catalog.credentials, key=lambda c: c.title)]
     return tuple(
         MatrixRow(kind, item_id, title, tuple(tuple(r for r in rows if r.jurisdiction == code) for code in codes))
         for kind, item_id, title, rows in items
     )
+
+
+def approved_members(
+    row: RecognitionRow, members: Iterable[Credential], today: datetime.date
+) -> tuple[Credential, ...]:
+    """The members that count, on their own, in the row's jurisdiction for the row's use."""
+    return tuple(
+        member
+        for member in members
+        if any(
+            counts(own, today) and own.jurisdiction == row.jurisdiction and own.use == row.use
+            for own in member.recognition
+        )
+    )
+
+
+def member_credits(row: RecognitionRow, members: Iterable[Credential], today: datetime.date) -> list[float]:
+    """Each member's own counting credit in the row's jurisdiction, use and unit (members without one left out)."""
+    if row.credit is None:
+        return []
+    unit = row.credit.unit
+    credits = []
+    for member in members:
+        amounts = [
+            own.credit.amount
+            for own in member.recognition
+            if counts(own, today)
+            and own.credit is not None
+            and (own.jurisdiction, own.use, own.credit.unit) == (row.jurisdiction, row.use, unit)
+        ]
+        if amounts:
+            credits.append(max(amounts))
+    return credits

@@ -322,7 +322,7 @@ def _read_badge(path: Path, image: str, inside: Path, files: dict[str, bytes]) -
             return "R005", "is not a file"
         size = target.stat().st_size
         if size > MAX_BADGE_BYTES:
-            return "R007", f"is {size // 1000:,} KB, more than the {MAX_BADGE_BYTES // 1000:,} KB a badge may be"
+            return "R007", f"is {-(-size // 1000):,} KB, more than the {MAX_BADGE_BYTES // 1000:,} KB a badge may be"
         files[image] = target.read_bytes()
     except FileNotFoundError:
         return "R005", "not found in the content folder"

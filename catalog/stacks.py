@@ -7,13 +7,18 @@ the two can never drift apart. Stacks of stacks are not supported: a member must
 
 from __future__ import annotations
 
+import datetime
 from typing import Iterable, Iterator, Mapping
 
-from catalog.diagnostics import Diagnostic, did_you_mean, error
-from catalog.model import Stack
+from catalog.diagnostics import Diagnostic, did_you_mean, error, warning
+from catalog.labels import choice_range
+from catalog.model import Credential, Stack
+from catalog.recognition import approved_members, counts, member_credits
 from catalog.sources import Source
 
 MIN_MEMBERS = 2
+CREDIT_TOLERANCE = 1e-6
+"""Credit amounts are decimals added as floats (1.6 + 1.2 + 1.0 is not exactly 3.8)."""
 
 
 def check_stack_members(
@@ -105,3 +110,45 @@ def stacks_by_credential(stacks: Iterable[Stack]) -> Mapping[str, tuple[str, ...
         for member in stack.credentials:
             result.setdefault(member, []).append(stack.id)
     return {key: tuple(value) for key, value in result.items()}
+
+
+def check_licensure_fit(
+    source: Source, stack: Stack, members: tuple[Credential, ...], today: datetime.date
+) -> Iterator[Diagnostic]:
+    """A stack's fit counted from its members (`basis: members`, the default) must agree with them.
+
+    A required member without its own approval there is a warning (the claim outruns the
+    evidence); a credit that is not the members' own total (or, for 'any N of M', outside the
+    range of totals) is an error. A row with `basis: stack` is the recognizer's word on the stack
+    as a whole and stands as written.
+    """
+    required = stack.required_count
+    for index, row in enumerate(stack.licensure_fit):
+        if row.basis != "members" or not counts(row, today):
+            continue
+        at = source.positions.of_value(("licensure_fit", index))
+        approved = approved_members(row, members, today)
+        if len(approved) < required:
+            missing = [m.id for m in members if m not in approved]
+            whom = "a required member has" if required == len(members) else f"only {len(approved)} members have"
+            yield warning(
+                "S007",
+                f"{whom} no approved {row.jurisdiction} {row.use} row of its own: {', '.join(missing)}",
+                at,
+                "add the members' own approvals, or say 'basis: stack' if the recognizer approved the stack as a whole",
+            )
+        if row.credit is None:
+            continue
+        credits = member_credits(row, members, today)
+        if len(credits) < required:
+            continue  # the total is unknown; the warning above says why
+        total = choice_range(credits, required)
+        if not total.low - CREDIT_TOLERANCE <= row.credit.amount <= total.high + CREDIT_TOLERANCE:
+            stated = f"{row.credit.amount:g} {row.credit.unit}"
+            yield error(
+                "S008",
+                f"the stack claims {stated} in {row.jurisdiction}, but its members' own credit totals "
+                + total.words(lambda value: f"{value:g} {row.credit.unit}" if row.credit else f"{value:g}"),
+                source.positions.of_value(("licensure_fit", index, "credit", "amount")),
+                "state the members' total, or say 'basis: stack' if the recognizer set the stack's credit itself",
+            )

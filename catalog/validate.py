@@ -11,18 +11,20 @@ from __future__ import annotations
 import datetime
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
+from urllib.parse import urlsplit
 
 from catalog.badges import badge_problems
-from catalog.contract import SLUG, is_date
-from catalog.diagnostics import Diagnostic, Location, did_you_mean, error, join_hints, warning
+from catalog.contract import SLUG, is_date, is_url
+from catalog.diagnostics import Diagnostic, Location, did_you_mean, error, join_hints, shorten, warning
 from catalog.labels import check_label
 from catalog.recognition import RECONFIRM_AFTER_MONTHS, needs_reconfirmation
 from catalog.schema_errors import check_schema, field_name
 from catalog.sources import Kind, LoadResult, Source
 from catalog.stacks import check_stack_members
+from catalog.vocabulary import BUILTIN_UNITS, BUILTIN_USES
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +37,10 @@ class FileFacts:
     """The codes site.yaml defines; None when site.yaml is unusable (then codes are not checked)."""
     glossary: tuple[str, ...] = ()
     """Terms site.yaml defines, so labels may use them as acronyms."""
+    uses: tuple[str, ...] = tuple(BUILTIN_USES)
+    units: tuple[str, ...] = tuple(BUILTIN_UNITS)
+    units_of: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """The credit units each jurisdiction uses, where site.yaml lists them."""
 
     @classmethod
     def of(cls, site: Source | None, today: datetime.date) -> FileFacts:
@@ -45,7 +51,18 @@ class FileFacts:
             today,
             tuple(str(code) for code in codes) if isinstance(codes, dict) else None,
             tuple(str(term) for term in glossary) if isinstance(glossary, dict) else (),
+            _codes(BUILTIN_USES, data.get("uses")),
+            _codes(BUILTIN_UNITS, data.get("credit_units")),
+            {
+                str(code): tuple(map(str, value["units"]))
+                for code, value in (codes.items() if isinstance(codes, dict) else ())
+                if isinstance(value, dict) and isinstance(value.get("units"), list)
+            },
         )
+
+
+def _codes(builtin: Mapping[str, str], own: Any) -> tuple[str, ...]:
+    return tuple(builtin) + (tuple(str(code) for code in own) if isinstance(own, dict) else ())
 
 
 FileRule = Callable[[Source, FileFacts], Iterable[Diagnostic]]
@@ -262,6 +279,67 @@ def _check_jurisdictions(source: Source, facts: FileFacts) -> Iterator[Diagnosti
                 )
 
 
+def _check_vocabulary(source: Source, facts: FileFacts) -> Iterator[Diagnostic]:
+    """Every use and credit unit is one the catalog defines, and a unit one its jurisdiction uses."""
+    for key in ("recognition", "licensure_fit"):
+        for index, row in _items(source.data, key):
+            use = row.get("use")
+            if isinstance(use, str) and use not in facts.uses:
+                yield error(
+                    "R009",
+                    f"unknown use '{use}'",
+                    source.positions.of_value((key, index, "use")),
+                    join_hints(
+                        did_you_mean(use, facts.uses),
+                        "define it under 'uses' in site.yaml; known: " + ", ".join(facts.uses),
+                    ),
+                )
+            credit = row.get("credit")
+            unit = credit.get("unit") if isinstance(credit, dict) else None
+            if not isinstance(unit, str):
+                continue
+            jurisdiction = row.get("jurisdiction")
+            allowed = facts.units_of.get(jurisdiction, facts.units) if isinstance(jurisdiction, str) else facts.units
+            if unit not in allowed:
+                whose = f"{jurisdiction} uses" if allowed is not facts.units else "known units are"
+                yield error(
+                    "R010",
+                    f"credit unit '{unit}' is not one {jurisdiction} uses"
+                    if allowed is not facts.units
+                    else f"unknown credit unit '{unit}'",
+                    source.positions.of_value((key, index, "credit", "unit")),
+                    join_hints(did_you_mean(unit, allowed), f"{whose}: " + ", ".join(allowed)),
+                )
+
+
+def _check_sources(source: Source, facts: FileFacts) -> Iterator[Diagnostic]:
+    """A recognizer's home page proves nothing: the source should be the statement itself."""
+    for key in ("recognition", "licensure_fit"):
+        for index, row in _items(source.data, key):
+            url = row.get("source")
+            if isinstance(url, str) and is_url(url) and urlsplit(url).path.strip("/") == "" and not urlsplit(url).query:
+                yield warning(
+                    "R011",
+                    f"source for {row.get('jurisdiction')} is only a site's home page: {shorten(url)}",
+                    source.positions.of_value((key, index, "source")),
+                    "link the recognizer's own statement (the page or document that approves it)",
+                )
+
+
+def _check_expiry(source: Source, facts: FileFacts) -> Iterator[Diagnostic]:
+    """An approval past its end date no longer counts; the maintainer should renew it or remove it."""
+    for key in ("recognition", "licensure_fit"):
+        for index, row in _items(source.data, key):
+            expires = row.get("expires")
+            if isinstance(expires, str) and is_date(expires) and facts.today > datetime.date.fromisoformat(expires):
+                yield warning(
+                    "R012",
+                    f"recognition for {row.get('jurisdiction')} expired on {expires}: it no longer counts",
+                    source.positions.of_value((key, index, "expires")),
+                    "renew it with the recognizer and update 'expires', or remove the row",
+                )
+
+
 def _check_recognition_age(source: Source, facts: FileFacts) -> Iterator[Diagnostic]:
     """Recognition is stated on a date; after a year a recognizer should confirm it again."""
     today = facts.today
@@ -354,6 +432,9 @@ FILE_RULES: tuple[tuple[frozenset[Kind], FileRule], ...] = (
     (frozenset({Kind.CREDENTIAL}), check_public_components),
     (frozenset({Kind.CREDENTIAL}), _check_evidence_references),
     (CONTENT, _check_jurisdictions),
+    (CONTENT, _check_vocabulary),
+    (CONTENT, _check_sources),
+    (CONTENT, _check_expiry),
     (CONTENT, _check_recognition_age),
     (CONTENT, _check_placeholders),
     (CONTENT, _check_future_dates),

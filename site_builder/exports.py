@@ -6,10 +6,13 @@ Keys are sorted when serialised, so the output is byte-stable.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
-from typing import Any
+from typing import Any, Iterable
 
 from catalog.model import Credential, Stack, public_data
+from catalog.recognition import RecognitionEntry
 from site_builder import urls
 from site_builder.urls import SiteUrls
 
@@ -107,3 +110,51 @@ def achievement(credential: Credential, site_urls: SiteUrls) -> dict[str, Any] |
     if c.version:
         data["version"] = c.version
     return data
+
+
+RECOGNITION_COLUMNS = (
+    "kind,id,title,jurisdiction,use,license,requirement_area,credit_amount,credit_unit,"
+    "status,as_of,expires,authority,source,basis,url"
+).split(",")
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def recognition_csv(entries: Iterable[RecognitionEntry], site_urls: SiteUrls) -> str:
+    """Every recognition statement as a spreadsheet a licensure office can filter (UTF-8, a header row).
+
+    A cell that a spreadsheet would run as a formula (starting with =, +, - or @) is prefixed
+    with an apostrophe, so author text can never become a formula (CSV injection).
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(RECOGNITION_COLUMNS)
+    for entry in entries:
+        row = entry.row
+        values = [
+            entry.kind,
+            entry.id,
+            entry.title,
+            row.jurisdiction,
+            row.use,
+            row.license,
+            row.requirement_area,
+            _number(row.credit.amount) if row.credit else None,
+            row.credit.unit if row.credit else None,
+            row.status,
+            row.as_of.isoformat(),
+            row.expires.isoformat() if row.expires else None,
+            row.authority,
+            row.source,
+            getattr(row, "basis", None),
+            site_urls.public(urls.item(entry.kind, entry.id)),
+        ]
+        writer.writerow([_spreadsheet_safe("" if value is None else str(value)) for value in values])
+    return buffer.getvalue()
+
+
+def _spreadsheet_safe(cell: str) -> str:
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"

@@ -17,12 +17,26 @@ import jinja2
 from catalog.content import Catalog
 from catalog.model import public_data
 from catalog.quality import QualityReport
-from catalog.recognition import RECONFIRM_AFTER_MONTHS, by_jurisdiction, needs_reconfirmation, recognition_matrix
+from catalog.recognition import (
+    RECONFIRM_AFTER_MONTHS,
+    by_jurisdiction,
+    is_expired,
+    needs_reconfirmation,
+    recognition_entries,
+    recognition_matrix,
+)
 from site_builder import formatting, urls, views
-from site_builder.exports import achievement, credential_record, json_document, stack_record, to_json
+from site_builder.exports import (
+    achievement,
+    credential_record,
+    json_document,
+    recognition_csv,
+    stack_record,
+    to_json,
+)
 from site_builder.urls import SiteUrls
 from site_builder.views import PageView
-from site_builder.wording import VERDICT_WORDS, words
+from site_builder.wording import STATUS_WORDS, VERDICT_WORDS, status_mark, words
 
 ASSETS = ("site.css", "print.css")
 
@@ -54,7 +68,7 @@ class SiteInputs:
 def plan_site(inputs: SiteInputs) -> list[Page]:
     """Every file of the site, in a stable order."""
     catalog, site_urls, quality = inputs.catalog, inputs.urls, inputs.quality
-    base = PageView(catalog.site, urls.HOME, inputs.drafts, inputs.search)
+    base = PageView(catalog.site, urls.HOME, inputs.drafts, inputs.search, inputs.today)
     # Each public record is built once and used both for its own file and for catalog.json.
     records = {
         c.id: to_json(credential_record(c, catalog.stacks_of.get(c.id, ()), site_urls)) for c in catalog.credentials
@@ -84,8 +98,13 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
     pages.append(_page(views.quality_page(base, quality), "quality.html"))
     entries = by_jurisdiction(catalog)
     pages.append(_page(views.recognition_page(base, catalog, entries, recognition_matrix(catalog)), "recognition.html"))
-    for code, name in catalog.site.jurisdictions:
-        pages.append(_page(views.jurisdiction_page(base, code, name, entries[code]), "jurisdiction.html"))
+    pages.append(
+        Page(urls.RECOGNITION + views.RECOGNITION_CSV, text=recognition_csv(recognition_entries(catalog), site_urls))
+    )
+    for jurisdiction in catalog.site.jurisdictions:
+        state = views.jurisdiction_page(base, jurisdiction, entries[jurisdiction.code])
+        pages.append(_page(state, "jurisdiction.html"))
+        pages.append(Page(state.csv, text=recognition_csv(entries[jurisdiction.code], site_urls)))
     pages.append(
         Page(
             "catalog.json",
@@ -169,5 +188,12 @@ def make_environment(site_urls: SiteUrls, today: datetime.date) -> jinja2.Enviro
         today=today,
         reconfirm_after_months=RECONFIRM_AFTER_MONTHS,
     )
+    environment.filters.update(
+        status_words=STATUS_WORDS.__getitem__,
+        status_mark=lambda row: status_mark(row, today),
+        status_class=lambda row: status_mark(row, today).split()[0],
+    )
     environment.tests["stale"] = lambda row: needs_reconfirmation(row.as_of, today)
+    environment.tests["expired"] = lambda row: is_expired(row, today)
+    environment.tests["has_license"] = lambda row: bool(row.license or row.requirement_area)
     return environment

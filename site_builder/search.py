@@ -11,14 +11,16 @@ from __future__ import annotations
 import datetime
 import subprocess
 from pathlib import Path
+from typing import Iterable
 
 from catalog.errors import EnvironmentFailure
 from catalog.labels import StackFacts
-from catalog.model import Credential, Site, Stack
+from catalog.model import Credential, RecognitionRow, Site, Stack
+from catalog.recognition import counts
 from site_builder.wording import words
 
 # Filter names are shown as the headings of the filter pane, so they are written for people.
-TYPE, ROLE, GRADE, SUBJECT, LEVEL, COST, HOURS, DELIVERY, PACING, COUNTS_IN, STACK, FRAMEWORK = (
+TYPE, ROLE, GRADE, SUBJECT, LEVEL, COST, HOURS, DELIVERY, PACING, COUNTS_IN, COUNTS_FOR, STACK, FRAMEWORK = (
     "Type",
     "Role",
     "Grade band",
@@ -29,6 +31,7 @@ TYPE, ROLE, GRADE, SUBJECT, LEVEL, COST, HOURS, DELIVERY, PACING, COUNTS_IN, STA
     "Delivery",
     "Pacing",
     "Counts in",
+    "Counts for",
     "Stack",
     "Standards framework",
 )
@@ -44,7 +47,18 @@ def _words(value: str) -> str:
     return words(value).capitalize()
 
 
-def credential_facets(credential: Credential, stacks: list[Stack], site: Site) -> list[tuple[str, str]]:
+def recognition_facets(rows: Iterable[RecognitionRow], site: Site, today: datetime.date) -> list[tuple[str, str]]:
+    """'Counts in' a state and 'Counts for' a use there ('North Carolina: license renewal'), from
+    approved, unexpired rows only: a pending or refused row never says an item counts."""
+    counting = [row for row in rows if counts(row, today)]
+    pairs = [(COUNTS_IN, name) for name in site.jurisdiction_names(row.jurisdiction for row in counting)]
+    uses = dict.fromkeys(f"{site.jurisdiction_name(row.jurisdiction)}: {site.use_name(row.use)}" for row in counting)
+    return pairs + [(COUNTS_FOR, use) for use in uses]
+
+
+def credential_facets(
+    credential: Credential, stacks: list[Stack], site: Site, today: datetime.date
+) -> list[tuple[str, str]]:
     """(filter, value) pairs for a credential page, one pair per value."""
     c = credential
     pairs = [(TYPE, "Credential")]
@@ -58,13 +72,15 @@ def credential_facets(credential: Credential, stacks: list[Stack], site: Site) -
         (DELIVERY, _words(c.delivery.mode)),
         (PACING, _words(c.delivery.pacing)),
     ]
-    pairs += [(COUNTS_IN, name) for name in site.jurisdiction_names(row.jurisdiction for row in c.recognition)]
+    pairs += recognition_facets(c.recognition, site, today)
     pairs += [(STACK, stack.title) for stack in stacks]
     pairs += [(FRAMEWORK, framework) for framework in dict.fromkeys(s.framework for s in c.standards)]
     return pairs
 
 
-def stack_facets(stack: Stack, facts: StackFacts, members: tuple[Credential, ...], site: Site) -> list[tuple[str, str]]:
+def stack_facets(
+    stack: Stack, facts: StackFacts, members: tuple[Credential, ...], site: Site, today: datetime.date
+) -> list[tuple[str, str]]:
     """(filter, value) pairs for a stack page: the union of what its members offer."""
     pairs = [(TYPE, "Stack")]
     pairs += [(ROLE, _words(role)) for role in facts.roles]
@@ -74,7 +90,7 @@ def stack_facets(stack: Stack, facts: StackFacts, members: tuple[Credential, ...
     pairs += [(COST, "Free" if facts.cost.high == 0 else "Paid"), (HOURS, hours_band(facts.hours.low))]
     pairs += [(DELIVERY, _words(mode)) for mode in facts.delivery_modes]
     pairs += [(PACING, _words(pacing)) for pacing in facts.pacing]
-    pairs += [(COUNTS_IN, name) for name in site.jurisdiction_names(row.jurisdiction for row in facts.licensure_fit)]
+    pairs += recognition_facets(stack.licensure_fit, site, today)
     pairs += [(STACK, stack.title)]
     pairs += [(FRAMEWORK, f) for f in dict.fromkeys(s.framework for m in members for s in m.standards)]
     return pairs

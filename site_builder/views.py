@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, fields
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from catalog.content import Catalog
 from catalog.labels import StackFacts
-from catalog.model import Credential, RecognitionRow, Site, Stack
+from catalog.model import Credential, Jurisdiction, RecognitionRow, Site, Stack
 from catalog.quality import MET, CredentialQuality, QualityReport, Verdict
 from catalog.quality_profiles import Profile, Standard
-from catalog.recognition import MatrixRow, RecognitionEntry
+from catalog.recognition import MatrixRow, RecognitionEntry, approved_members, counts, is_pending
 from site_builder import urls
 from site_builder.formatting import last_changed
 from site_builder.search import credential_facets, credential_sort_keys, stack_facets, stack_sort_keys
+from site_builder.wording import words
+
+RECOGNITION_CSV = "recognition.csv"
 
 RecognitionItem = tuple[str | None, str | None, RecognitionRow]
 """(page target, title, row) of one recognition table row; no target or title without a subject column."""
@@ -33,6 +36,8 @@ class PageView:
     page_path: str
     drafts: bool
     search: bool
+    today: datetime.date
+    """The date the site states its facts as of (what counts, what needs re-confirmation)."""
 
     def context(self) -> dict[str, Any]:
         """The fields as template variables (one level deep: values stay typed objects)."""
@@ -63,7 +68,8 @@ class CredentialPage(PageView):
     """Safe HTML, rendered by the check."""
     stacks: tuple[Stack, ...]
     counts_in: tuple[str, ...]
-    """Names of the jurisdictions with a recognition row."""
+    """Where it counts: jurisdictions with an approved, unexpired row."""
+    pending_in: tuple[str, ...]
     recognition_rows: tuple[RecognitionItem, ...]
     evidence_names: Mapping[str, str]
     all_from_practice: bool
@@ -84,9 +90,12 @@ class StackPage(PageView):
     facts: StackFacts
     members: tuple[Credential, ...]
     counts_in: tuple[str, ...]
+    pending_in: tuple[str, ...]
     in_order: bool
     """The members are all required and must be earned in order."""
     fit_rows: tuple[RecognitionItem, ...]
+    coverage: tuple[tuple[RecognitionRow, str], ...]
+    """Each fit row counted from the members, with its evidence: 'approved for 2 of 3 member credentials'."""
     member_rows: tuple[RecognitionItem, ...]
     indexed: bool
     facets: tuple[tuple[str, str], ...]
@@ -119,7 +128,9 @@ class JurisdictionPage(PageView):
     name: str
     count: int
     groups: tuple[tuple[str, tuple[RecognitionItem, ...]], ...]
-    """(heading, rows) for stacks, then credentials, each only when it has rows."""
+    """(use, rows) in order of first appearance; stacks before credentials within each."""
+    csv: str
+    """The jurisdiction's recognition.csv."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +182,8 @@ def credential_page(
         credential=credential,
         description=description,
         stacks=stacks,
-        counts_in=catalog.site.jurisdiction_names(row.jurisdiction for row in credential.recognition),
+        counts_in=counts_in(catalog.site, credential.recognition, base.today),
+        pending_in=pending_in(catalog.site, credential.recognition, base.today),
         recognition_rows=tuple((None, None, row) for row in credential.recognition),
         evidence_names={item.id: item.name for item in credential.evidence},
         all_from_practice=all(item.from_practice for item in credential.evidence),
@@ -182,7 +194,7 @@ def credential_page(
         contact_email=credential.issuer.email or catalog.site.contact,
         has_achievement=has_achievement,
         indexed=not credential.is_draft,
-        facets=tuple(credential_facets(credential, list(stacks), catalog.site)),
+        facets=tuple(credential_facets(credential, list(stacks), catalog.site, base.today)),
         sort_keys=credential_sort_keys(credential),
     )
 
@@ -195,14 +207,20 @@ def stack_page(base: PageView, catalog: Catalog, stack: Stack) -> StackPage:
         stack=stack,
         facts=facts,
         members=members,
-        counts_in=catalog.site.jurisdiction_names(row.jurisdiction for row in facts.licensure_fit),
+        counts_in=counts_in(catalog.site, stack.licensure_fit, base.today),
+        pending_in=pending_in(catalog.site, stack.licensure_fit, base.today),
         in_order=stack.sequence == "ordered" and facts.required_count == facts.credential_count,
         fit_rows=tuple((None, None, row) for row in stack.licensure_fit),
+        coverage=tuple(
+            (row, _coverage_words(len(approved_members(row, members, base.today)), len(members), stack.required_count))
+            for row in stack.licensure_fit
+            if row.basis == "members"
+        ),
         member_rows=tuple(
             (urls.credential(cid), catalog.by_id[cid].title, row) for cid, row in facts.member_recognition
         ),
         indexed=not stack.is_draft,
-        facets=tuple(stack_facets(stack, facts, members, catalog.site)),
+        facets=tuple(stack_facets(stack, facts, members, catalog.site, base.today)),
         sort_keys=stack_sort_keys(stack, facts, members),
     )
 
@@ -226,7 +244,7 @@ def recognition_page(
 ) -> RecognitionPage:
     return RecognitionPage(
         *_base(base, urls.RECOGNITION),
-        jurisdictions=tuple((code, name, len(entries[code])) for code, name in catalog.site.jurisdictions),
+        jurisdictions=tuple((j.code, j.name, len(entries[j.code])) for j in catalog.site.jurisdictions),
         groups=tuple(
             (heading, subject, tuple(row for row in matrix if row.kind == kind))
             for heading, subject, kind in (("Stacks", "Stack", "stack"), ("Credentials", "Credential", "credential"))
@@ -234,15 +252,36 @@ def recognition_page(
     )
 
 
-def jurisdiction_page(base: PageView, code: str, name: str, entries: tuple[RecognitionEntry, ...]) -> JurisdictionPage:
-    groups = []
-    for kind, heading in (("stack", "Stacks"), ("credential", "Credentials")):
-        rows = tuple((urls.item(e.kind, e.id), e.title, e.row) for e in entries if e.kind == kind)
-        if rows:
-            groups.append((heading, rows))
-    return JurisdictionPage(
-        *_base(base, urls.jurisdiction(code)), code=code, name=name, count=len(entries), groups=tuple(groups)
+def jurisdiction_page(
+    base: PageView, jurisdiction: Jurisdiction, entries: tuple[RecognitionEntry, ...]
+) -> JurisdictionPage:
+    """Every statement in one jurisdiction, grouped by what it counts for (stacks first in each group)."""
+    uses = list(dict.fromkeys(e.row.use for e in entries))
+    groups = tuple(
+        (
+            base.site.use_name(use),
+            tuple(
+                (urls.item(e.kind, e.id), e.title + (" (stack)" if e.kind == "stack" else ""), e.row)
+                for e in entries
+                if e.row.use == use
+            ),
+        )
+        for use in uses
     )
+    return JurisdictionPage(
+        *_base(base, urls.jurisdiction(jurisdiction.code)),
+        code=jurisdiction.code,
+        name=jurisdiction.name,
+        count=len(entries),
+        groups=groups,
+        csv=urls.jurisdiction(jurisdiction.code) + RECOGNITION_CSV,
+    )
+
+
+def _coverage_words(approved: int, total: int, required: int) -> str:
+    """The evidence behind a stack's claim, in words."""
+    need = "every one is required" if required == total else f"any {required} complete the stack"
+    return f"approved for {approved} of {total} member credentials ({need})"
 
 
 def sitemap_page(base: PageView, paths: tuple[str, ...]) -> SitemapPage:
@@ -263,5 +302,21 @@ def group_by_area(credentials: tuple[Credential, ...]) -> tuple[tuple[str, tuple
     return tuple((area, tuple(sorted(groups[area], key=lambda c: (c.title, c.id)))) for area in order)
 
 
-def _base(base: PageView, page_path: str) -> tuple[Site, str, bool, bool]:
-    return base.site, page_path, base.drafts, base.search
+def _base(base: PageView, page_path: str) -> tuple[Site, str, bool, bool, datetime.date]:
+    return base.site, page_path, base.drafts, base.search, base.today
+
+
+def counts_in(site: Site, rows: Iterable[RecognitionRow], today: datetime.date) -> tuple[str, ...]:
+    """The jurisdictions where an item counts: approved, unexpired rows only."""
+    return site.jurisdiction_names(row.jurisdiction for row in rows if counts(row, today))
+
+
+def pending_in(site: Site, rows: Iterable[RecognitionRow], today: datetime.date) -> tuple[str, ...]:
+    """'North Carolina (pending)': asked for or in a pilot, where the item does not count yet."""
+    counting = set(counts_in(site, rows, today))
+    shown = (
+        f"{site.jurisdiction_name(row.jurisdiction)} ({words(row.status)})"
+        for row in rows
+        if is_pending(row) and site.jurisdiction_name(row.jurisdiction) not in counting
+    )
+    return tuple(dict.fromkeys(shown))

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+
+from catalog.model import RecognitionRow
+from catalog.recognition import is_expired
+
 WORDS = {
     "self_paced": "self-paced",
     "in_person": "in person",
@@ -21,6 +26,19 @@ WORDS = {
 
 
 VERDICT_WORDS = {"met": "Met", "not_met": "Not met", "review": "Needs review"}
+STATUS_WORDS = {
+    "approved": "Approved",
+    "pending": "Pending",
+    "pilot": "Pilot",
+    "not_accepted": "Not accepted (refused)",
+}
+
+
+def status_mark(row: RecognitionRow, today: datetime.date) -> str:
+    """One word for whether a row counts, for tables read without colour: counts, pending, pilot, refused, expired."""
+    if row.status == "approved":
+        return "expired" if is_expired(row, today) else "counts"
+    return {"not_accepted": "refused"}.get(row.status, row.status)
 
 
 def words(value: str) -> str:

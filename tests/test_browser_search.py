@@ -10,6 +10,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from catalog.check import CheckOptions, check_catalog, resolve_today
+from catalog.recognition import counts
 from tests.conftest import REPO, SAMPLE_TODAY
 
 pytestmark = pytest.mark.browser
@@ -92,12 +93,17 @@ def test_a_distinctive_word_from_a_competency_finds_its_credential(page, site_ur
 
 def test_a_filter_narrows_results_to_exactly_the_expected_pages(page, site_url: str, catalog) -> None:
     name = catalog.site.jurisdiction_name("SC")
-    expected = {
-        f"/repo/credentials/{c.id}/"
-        for c in catalog.credentials
-        if any(row.jurisdiction == "SC" for row in c.recognition)
-    } | {f"/repo/stacks/{s.id}/" for s in catalog.stacks if any(row.jurisdiction == "SC" for row in s.licensure_fit)}
+    today = resolve_today(SAMPLE_TODAY)
+
+    def counts_in_sc(rows) -> bool:  # approved and unexpired only: pending and refused rows never count
+        return any(row.jurisdiction == "SC" and counts(row, today) for row in rows)
+
+    expected = {f"/repo/credentials/{c.id}/" for c in catalog.credentials if counts_in_sc(c.recognition)}
+    expected |= {f"/repo/stacks/{s.id}/" for s in catalog.stacks if counts_in_sc(s.licensure_fit)}
     assert expected, "the sample must have something that counts in SC"
+    assert any(
+        row.jurisdiction == "SC" and not counts(row, today) for c in catalog.credentials for row in c.recognition
+    )
     open_search(page, site_url)
     assert api_search(page, site_url, None, {"Counts in": name}) == expected
 

@@ -25,6 +25,7 @@ FILES = [
     "stacks/pair/stack.json",
     "recognition/index.html",
     "recognition/nc/index.html",
+    "recognition/nc/recognition.csv",
     "quality/index.html",
     "catalog.json",
     "sitemap.xml",

@@ -84,7 +84,13 @@ def stack(members, label="A stack.", rule="all", n=None, sequence="ordered") -> 
 
 def row(jurisdiction: str, amount: float, unit: str, use: str = "license_renewal") -> RecognitionRow:
     return RecognitionRow(
-        jurisdiction, "Authority", use, "approved", "https://x.org", datetime.date(2026, 1, 1), Credit(amount, unit)
+        jurisdiction,
+        "Authority",
+        use,
+        "approved",
+        "https://x.org",
+        datetime.date(2026, 1, 1),
+        credit=Credit(amount, unit),
     )
 
 

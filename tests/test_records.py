@@ -34,7 +34,7 @@ def mismatches(schema: dict[str, Any], cls: type, path: str = "") -> Iterator[st
     model = {
         f.name: hints[f.name]
         for f in dataclasses.fields(cls)
-        if not f.metadata.get("internal") and not f.metadata.get("from_body")
+        if not any(f.metadata.get(kind) for kind in ("internal", "from_body", "key"))
     }
     properties = {key: value for key, value in schema.get("properties", {}).items() if key != PRIVATE}
     for name in sorted(set(properties) ^ set(model)):
@@ -42,9 +42,19 @@ def mismatches(schema: dict[str, Any], cls: type, path: str = "") -> Iterator[st
         yield f"{path}{name}: only in the {where}"
     for name in sorted(set(properties) & set(model)):
         inner = _unwrap(model[name])
-        node = properties[name].get("items", properties[name]) if "items" in properties[name] else properties[name]
+        node = object_schema(properties[name])
         if dataclasses.is_dataclass(inner) and isinstance(inner, type):
             yield from mismatches(node, inner, f"{path}{name}.")
+
+
+def object_schema(node: dict[str, Any]) -> dict[str, Any]:
+    """The object a property holds: itself, its list items, or the values of a mapping (the object form)."""
+    if "items" in node:
+        return node["items"]
+    values = node.get("additionalProperties")
+    if "properties" not in node and isinstance(values, dict):
+        return next((option for option in values.get("oneOf", [values]) if "properties" in option), values)
+    return node
 
 
 @pytest.mark.parametrize("kind, cls", [("credential", Credential), ("stack", Stack), ("site", Site)])

@@ -91,7 +91,8 @@ def test_each_stack_page_shows_its_computed_hours_and_rule(sample_site: Path, ca
 
 
 def test_each_recognition_page_lists_everything_that_counts_there(sample_site: Path, catalog) -> None:
-    for code, name in catalog.site.jurisdictions:
+    for jurisdiction in catalog.site.jurisdictions:
+        code, name = jurisdiction.code, jurisdiction.name
         text = page_text(sample_site, f"recognition/{code.lower()}")
         counting = [c.title for c in catalog.credentials if any(r.jurisdiction == code for r in c.recognition)]
         counting += [s.title for s in catalog.stacks if any(r.jurisdiction == code for r in s.licensure_fit)]
