@@ -135,6 +135,8 @@ def _files(folder: Path, suffixes: tuple[str, ...], inside: Path, diagnostics: l
             diagnostics.append(error("L010", problem, Location(str(path)), _LINK_HINT))
         elif path.is_dir():
             continue
+        elif path.exists() and not path.is_file():  # a named pipe or a device: reading it could block forever
+            diagnostics.append(error("L008", "cannot read file: not a regular file", Location(str(path))))
         elif path.suffix in suffixes:
             found.append(path)
         else:
