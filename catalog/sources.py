@@ -7,6 +7,7 @@ data is right; that is validation's job. Content files are only ever read.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -167,9 +168,26 @@ def _outside(path: Path, inside: Path) -> str | None:
     return None
 
 
+MAX_CONTENT_BYTES = 5_000_000
+"""No credential, stack or settings file comes near this; a larger one is a mistake, not content."""
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Every control character but tab and newline: invisible on a page, and not allowed in XML (feed.xml)."""
+
+
 def _read_text(path: Path, diagnostics: list[Diagnostic]) -> str | None:
     """Decode UTF-8 (with or without BOM) and normalise line endings; None if unreadable."""
     try:
+        size = path.stat().st_size
+        if size > MAX_CONTENT_BYTES:
+            diagnostics.append(
+                error(
+                    "L008",
+                    f"cannot read file: it is {size / 1e6:,.1f} MB, more than the {MAX_CONTENT_BYTES // 1_000_000} MB"
+                    " a content file may be",
+                    Location(str(path)),
+                )
+            )
+            return None
         raw = path.read_bytes()
     except OSError as exc:  # a dangling symlink, a loop, no permission
         diagnostics.append(error("L008", f"cannot read file: {exc.strerror or exc}", Location(str(path))))
@@ -206,9 +224,29 @@ def _load_yaml_file(path: Path, kind: Kind, diagnostics: list[Diagnostic]) -> So
     text = _read_text(path, diagnostics)
     if text is None:
         return None
+    if _control_character(text, str(path), 0, diagnostics):
+        return None
     data, positions, problems = parse_yaml(text, str(path))
     diagnostics.extend(problems)
     return _source(kind, path, data, positions, diagnostics, problems)
+
+
+def _control_character(yaml_text: str, path: str, line_offset: int, diagnostics: list[Diagnostic]) -> bool:
+    """Report a raw control character in YAML at its own position (YAML's own error points elsewhere)."""
+    found = CONTROL_CHARACTER.search(yaml_text)
+    if found is None:
+        return False
+    before = yaml_text[: found.start()]
+    line, col = before.count("\n") + 1 + line_offset, found.start() - (before.rfind("\n") + 1) + 1
+    diagnostics.append(
+        error(
+            "V013",
+            f"the file contains a control character (U+{ord(found.group()):04X})",
+            Location(path, line, col),
+            "remove it: it is invisible on a page and breaks the site's XML files",
+        )
+    )
+    return True
 
 
 def _load_markdown_file(path: Path, diagnostics: list[Diagnostic]) -> Source | None:
@@ -237,7 +275,10 @@ def _load_markdown_file(path: Path, diagnostics: list[Diagnostic]) -> Source | N
             )
         )
         return None
-    data, positions, problems = parse_yaml("\n".join(lines[1:closing]) + "\n", str(path), line_offset=1)
+    front_matter = "\n".join(lines[1:closing]) + "\n"
+    if _control_character(front_matter, str(path), 1, diagnostics):
+        return None
+    data, positions, problems = parse_yaml(front_matter, str(path), line_offset=1)
     diagnostics.extend(problems)
     source = _source(Kind.CREDENTIAL, path, data, positions, diagnostics, problems)
     if source is None:

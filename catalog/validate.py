@@ -22,7 +22,7 @@ from catalog.diagnostics import Diagnostic, Location, did_you_mean, error, join_
 from catalog.labels import check_label
 from catalog.recognition import RECONFIRM_AFTER_MONTHS, needs_reconfirmation
 from catalog.schema_errors import check_schema, field_name
-from catalog.sources import Kind, LoadResult, Source
+from catalog.sources import CONTROL_CHARACTER, Kind, LoadResult, Source
 from catalog.stacks import check_stack_members
 from catalog.vocabulary import BUILTIN_UNITS, BUILTIN_USES
 
@@ -130,10 +130,6 @@ def _check_reserved_names(source: Source, facts: FileFacts) -> Iterator[Diagnost
         yield error(
             "V014", f"id '{value}' is a reserved file name on Windows", source.positions.of_value(("id",)), hint
         )
-
-
-CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-"""Every control character but tab and newline: invisible on a page, and not allowed in XML (feed.xml)."""
 
 
 def _check_control_characters(source: Source, facts: FileFacts) -> Iterator[Diagnostic]:
