@@ -19,13 +19,14 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from catalog.content import Catalog, credential_model, site_model, stack_model
-from catalog.diagnostics import Diagnostic, has_errors, sort_diagnostics
+from catalog.diagnostics import Diagnostic, has_errors, sort_diagnostics, warning
 from catalog.errors import UsageError
 from catalog.labels import check_stack_label_audience, check_stack_label_numbers
 from catalog.markdown import render_markdown
 from catalog.model import Credential, Issuer, Stack, public_data
-from catalog.quality import QualityReport, QualitySubject, assess_quality
-from catalog.quality_profiles import DEFAULT_PROFILE, load_profiles
+from catalog.quality import MET, NOT_MET, QualityReport, QualitySubject, assess_quality
+from catalog.quality_profiles import DATA, DEFAULT_PROFILE, load_profiles
+from catalog.reviews import QualityReview, judgements_for, read_reviews
 from catalog.sources import Kind, Source, load_sources, read_badges
 from catalog.stacks import check_licensure_fit
 from catalog.validate import FileFacts, check_badges, validate_across, validate_file
@@ -79,7 +80,15 @@ def check_catalog(content: Path, options: CheckOptions) -> Checked:
     credentials = [check_file(source, facts, issuer) for source in loaded.credentials]
     stacks = [check_file(source, facts, issuer) for source in loaded.stacks]
     badges, badge_problems = read_badges(loaded.root, loaded.credentials)
-    profile, profile_problems = load_profiles(loaded.profiles, options.profile)
+    review_problems = {source.path: validate_file(source, facts) for source in loaded.reviews}
+    valid_reviews = [source for source in loaded.reviews if not _errors(review_problems[source.path])]
+    profiles, profile_problems = load_profiles(
+        loaded.profiles, options.profile, {str(source.data["profile"]) for source in valid_reviews}
+    )
+    versions = {str(s.data.get("id", s.stem)): _version(s) for s in loaded.credentials}
+    reviews, reading_problems = read_reviews(
+        valid_reviews, versions, profiles.by_name, profiles.available, options.today
+    )
 
     diagnostics = [
         *loaded.diagnostics,
@@ -89,6 +98,8 @@ def check_catalog(content: Path, options: CheckOptions) -> Checked:
         *badge_problems,
         *check_badges(loaded.credentials, badges),
         *profile_problems,
+        *(d for problems in review_problems.values() for d in problems),
+        *reading_problems,
     ]
     catalog = None
     if site is not None and not _errors(diagnostics):
@@ -107,11 +118,13 @@ def check_catalog(content: Path, options: CheckOptions) -> Checked:
         ]
         if _errors(diagnostics):
             catalog = None
-    quality = (
-        assess_quality([quality_subject(checked) for checked in credentials], profile, options.today)
-        if profile is not None
-        else None
-    )
+    quality = None
+    if profiles.selected is not None:
+        subjects = [quality_subject(checked, reviews, profiles.selected.id, options.today) for checked in credentials]
+        quality = assess_quality(subjects, profiles.selected, options.today).with_stacks(
+            (str(s.data.get("id", s.stem)), str(s.data.get("title", s.stem)), _members(s)) for s in loaded.stacks
+        )
+        diagnostics += overruled_reviews(quality, reviews)
     return Checked(
         sort_diagnostics(diagnostics),
         catalog,
@@ -135,20 +148,57 @@ def check_file(source: Source, facts: FileFacts, default_issuer: Issuer | None) 
     return CheckedFile(source, tuple(problems) + rendered.diagnostics, credential, rendered.html)
 
 
-def quality_subject(checked: CheckedFile) -> QualitySubject:
-    """What quality assesses: the public record of a valid credential, the same values its page shows.
+def quality_subject(
+    checked: CheckedFile, reviews: tuple[QualityReview, ...], profile: str, today: datetime.date
+) -> QualitySubject:
+    """What quality assesses: the public record of a valid credential, the same values its page shows,
+    with what its reviews say.
 
     This is the one place that falls back to a file's raw data: for a file with errors (a draft
     in progress, `credcat quality` on broken content), which is when an author needs it most.
     """
     data: Mapping[str, Any] = public_data(checked.model) if checked.model else checked.source.data
+    credential_id = str(data.get("id", checked.source.stem))
     return QualitySubject(
-        id=str(data.get("id", checked.source.stem)),
+        id=credential_id,
         title=str(data.get("title", checked.source.stem)),
         status=str(data.get("status", "active")),
         record=data,
         diagnostics=checked.diagnostics,
+        judgements=judgements_for(reviews, credential_id, _version(checked.source), profile, today),
     )
+
+
+def overruled_reviews(report: QualityReport, reviews: tuple[QualityReview, ...]) -> list[Diagnostic]:
+    """A review that says 'met' where the data checks fail is overruled: tell the reviewer why."""
+    problems = []
+    for review in reviews:
+        assessed = report.for_credential(review.credential)
+        if review.profile != report.profile.id or assessed is None:
+            continue
+        for verdict in assessed.verdicts:
+            judgement = review.judgements.get(verdict.standard)
+            if judgement and judgement.status == MET and verdict.status == NOT_MET and verdict.decided_by == DATA:
+                problems.append(
+                    warning(
+                        "Q007",
+                        f"the review says {verdict.standard} is met, but its data checks fail, so it is not met: "
+                        + "; ".join(verdict.reasons),
+                        judgement.at,
+                        "fix the credential so the checks pass; a review cannot override them",
+                    )
+                )
+    return problems
+
+
+def _version(source: Source) -> str | None:
+    version = source.data.get("version")
+    return str(version) if version is not None else None
+
+
+def _members(source: Source) -> list[str]:
+    members = source.data.get("credentials")
+    return [str(m) for m in members] if isinstance(members, list) else []
 
 
 def resolve_today(value: str | None = None) -> datetime.date:

@@ -29,6 +29,7 @@ SCHEMA_FOR_KIND: dict[Kind, str] = {
     Kind.CREDENTIAL: "credential",
     Kind.STACK: "stack",
     Kind.PROFILE: "profile",
+    Kind.REVIEW: "review",
 }
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 

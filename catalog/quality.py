@@ -14,11 +14,14 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
 
 from catalog.diagnostics import Diagnostic, shorten
-from catalog.quality_profiles import CHECK_TYPES, MODIFIERS, REVIEW_CHECK, Profile, Standard
+from catalog.quality_profiles import CHECK_TYPES, DATA, MODIFIERS, REVIEW_CHECK, Profile, Standard
 from catalog.readability import sentences
 from catalog.recognition import months_before
+from catalog.reviews import Judgements
 
 MET, NOT_MET, REVIEW = "met", "not_met", "review"
+MAX_CYCLE_MONTHS = 60
+"""As in the credential schema: a review cycle longer than five years is not a cycle."""
 MISSING = object()
 
 
@@ -31,6 +34,8 @@ class QualitySubject:
     status: str
     record: Mapping[str, Any]
     diagnostics: tuple[Diagnostic, ...] = ()
+    judgements: Judgements = Judgements({}, {})
+    """What current and stale reviews say about it under the profile assessed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +43,22 @@ class Verdict:
     standard: str
     status: str
     reasons: tuple[str, ...] = ()
+    decided_by: str | None = DATA
+    """'data', 'self_assessment' or 'external'; None while a person's judgement is awaited."""
+    reviewer: str | None = None
+    reviewed_on: datetime.date | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.standard,
+            "status": self.status,
+            "reasons": list(self.reasons),
+            "decided_by": self.decided_by,
+        }
+        if self.reviewer:
+            data["reviewer"] = self.reviewer
+            data["reviewed_on"] = self.reviewed_on.isoformat() if self.reviewed_on else None
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,11 +72,34 @@ class CredentialQuality:
     def meets_all(self) -> bool:
         return all(v.status == MET for v in self.verdicts)
 
+    @property
+    def overall(self) -> str:
+        """'not_met' when any standard is not met, else 'review' when any awaits a person, else 'met'."""
+        statuses = {v.status for v in self.verdicts}
+        return NOT_MET if NOT_MET in statuses else REVIEW if REVIEW in statuses else MET
+
+
+@dataclass(frozen=True, slots=True)
+class StackQuality:
+    """A stack meets every standard only when every member that can count toward it does."""
+
+    id: str
+    title: str
+    status: str
+    members: tuple[tuple[str, str], ...]
+    """(credential id, its overall status), in stack order."""
+
+    @property
+    def short_of(self) -> tuple[tuple[str, str], ...]:
+        """The members that keep the stack from meeting every standard."""
+        return tuple((member, status) for member, status in self.members if status != MET)
+
 
 @dataclass(frozen=True)
 class QualityReport:
     profile: Profile
     credentials: tuple[CredentialQuality, ...]
+    stacks: tuple[StackQuality, ...] = ()
 
     def for_credential(self, credential_id: str) -> CredentialQuality | None:
         return self._by_id.get(credential_id)
@@ -63,7 +107,23 @@ class QualityReport:
     def only(self, credential_ids: Iterable[str]) -> QualityReport:
         """The report for these credentials alone (e.g. the published ones)."""
         wanted = set(credential_ids)
-        return QualityReport(self.profile, tuple(c for c in self.credentials if c.id in wanted))
+        return QualityReport(self.profile, tuple(c for c in self.credentials if c.id in wanted), self.stacks)
+
+    def with_stacks(self, stacks: Iterable[tuple[str, str, Iterable[str]]]) -> QualityReport:
+        """The report with each stack (id, title, member ids) assessed from its members."""
+        assessed = []
+        for stack_id, title, member_ids in stacks:
+            members = tuple(
+                (member, quality.overall if (quality := self.for_credential(member)) else REVIEW)
+                for member in member_ids
+            )
+            statuses = {status for _, status in members}
+            status = NOT_MET if NOT_MET in statuses else REVIEW if REVIEW in statuses else MET
+            assessed.append(StackQuality(stack_id, title, status, members))
+        return QualityReport(self.profile, self.credentials, tuple(assessed))
+
+    def for_stack(self, stack_id: str) -> StackQuality | None:
+        return next((s for s in self.stacks if s.id == stack_id), None)
 
     @functools.cached_property
     def _by_id(self) -> dict[str, CredentialQuality]:
@@ -84,11 +144,17 @@ class QualityReport:
                 {
                     "id": c.id,
                     "status": c.status,
-                    "standards": [
-                        {"id": v.standard, "status": v.status, "reasons": list(v.reasons)} for v in c.verdicts
-                    ],
+                    "standards": [v.as_json() for v in c.verdicts],
                 }
                 for c in self.credentials
+            ],
+            "stacks": [
+                {
+                    "id": s.id,
+                    "status": s.status,
+                    "members": [{"id": member, "status": status} for member, status in s.members],
+                }
+                for s in self.stacks
             ],
         }
 
@@ -191,7 +257,7 @@ def _check_includes(ctx: Context, spec: dict[str, Any]) -> list[str]:
 
 def _check_reviewed_within_cycle(ctx: Context, spec: dict[str, Any]) -> list[str]:
     last, months = lookup(ctx.data, spec["date"]), lookup(ctx.data, spec["months"])
-    if not isinstance(last, str) or not isinstance(months, int) or not 1 <= months <= 1200:
+    if not isinstance(last, str) or not isinstance(months, int) or not 1 <= months <= MAX_CYCLE_MONTHS:
         return [f"'{spec['date']}' and '{spec['months']}' are needed to know when the next review is due"]
     try:
         last_date = datetime.date.fromisoformat(last)
@@ -231,12 +297,13 @@ def _shown(value: Any) -> str:
 
 
 def assess_standard(standard: Standard, ctx: Context) -> Verdict:
-    """Met when every check passes; not met with reasons when any fails; review when a person must judge."""
+    """The data checks first: any failure is 'not met', whatever a review says. Then, for a standard
+    a person judges, the current review decides; without one the verdict is 'review'."""
     failures: list[str] = []
-    reviews: list[str] = []
+    questions: list[str] = [standard.question] if standard.question else []
     for check in standard.checks:
         if REVIEW_CHECK in check:
-            reviews.append(str(check[REVIEW_CHECK]))
+            questions.append(str(check[REVIEW_CHECK]))
             continue
         kind = next(key for key in check if key not in MODIFIERS)
         problems = CHECKS[kind](ctx, check[kind])
@@ -244,9 +311,21 @@ def assess_standard(standard: Standard, ctx: Context) -> Verdict:
             failures.append(check["reason"] if "reason" in check else "; ".join(problems))
     if failures:
         return Verdict(standard.id, NOT_MET, tuple(failures))
-    if reviews:
-        return Verdict(standard.id, REVIEW, tuple(reviews))
-    return Verdict(standard.id, MET)
+    judgement = ctx.subject.judgements.current.get(standard.id)
+    if judgement is not None and (judgement.status == NOT_MET or standard.judged):
+        return Verdict(
+            standard.id, judgement.status, (judgement.words(),), judgement.kind, judgement.reviewer, judgement.date
+        )
+    if not standard.judged:
+        return Verdict(standard.id, MET)
+    stale = ctx.subject.judgements.stale.get(standard.id)
+    waiting = "needs a reviewer's judgement" + (f": {' '.join(questions)}" if questions else "")
+    if stale is not None:
+        version = ctx.data.get("version") or "no stated version"
+        waiting += (
+            f" (the review of {stale.date.isoformat()} judged version {stale.version}; the credential is now {version})"
+        )
+    return Verdict(standard.id, REVIEW, (waiting,), None)
 
 
 def assess_quality(subjects: Iterable[QualitySubject], profile: Profile, today: datetime.date) -> QualityReport:

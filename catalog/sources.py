@@ -22,6 +22,7 @@ class Kind(enum.Enum):
     CREDENTIAL = "credential"
     STACK = "stack"
     PROFILE = "profile"
+    REVIEW = "review"
 
 
 PRIVATE = "private"
@@ -53,6 +54,8 @@ class LoadResult:
     stacks: tuple[Source, ...]
     profiles: tuple[Source, ...]
     """The catalog's own quality profiles (content/profiles/*.yaml)."""
+    reviews: tuple[Source, ...]
+    """People's judgements of credentials against a profile (content/reviews/*.yaml)."""
     diagnostics: tuple[Diagnostic, ...]
     unreadable_credentials: frozenset[str] = frozenset()
     """File names (stems) of credentials that failed to load: known to exist, so a stack naming
@@ -70,6 +73,7 @@ def load_sources(content_dir: Path) -> LoadResult:
         return LoadResult(
             content_dir,
             None,
+            (),
             (),
             (),
             (),
@@ -114,8 +118,13 @@ def load_sources(content_dir: Path) -> LoadResult:
         for path in _files(content_dir / "profiles", (".yaml",), inside, diagnostics)
         if (source := _load_yaml_file(path, Kind.PROFILE, diagnostics)) is not None
     )
+    reviews = tuple(
+        source
+        for path in _files(content_dir / "reviews", (".yaml",), inside, diagnostics)
+        if (source := _load_yaml_file(path, Kind.REVIEW, diagnostics)) is not None
+    )
     unreadable = frozenset(path.stem for path in credential_paths) - {source.stem for source in credentials}
-    return LoadResult(content_dir, site, credentials, stacks, profiles, tuple(diagnostics), unreadable)
+    return LoadResult(content_dir, site, credentials, stacks, profiles, reviews, tuple(diagnostics), unreadable)
 
 
 def _files(folder: Path, suffixes: tuple[str, ...], inside: Path, diagnostics: list[Diagnostic]) -> list[Path]:

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, NoReturn, Sequence
 
 from catalog.diagnostics import Diagnostic, Severity
 from catalog.errors import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, CredcatError
-from catalog.quality_profiles import DEFAULT_PROFILE
+from catalog.quality import MET, NOT_MET, REVIEW
+from catalog.quality_profiles import DATA, DEFAULT_PROFILE
 from site_builder.build import BuildOptions, BuildOutcome
 from site_builder.urls import SiteUrls
 
@@ -90,6 +91,11 @@ def _parser() -> argparse.ArgumentParser:
     quality.add_argument("--today", metavar="YYYY-MM-DD", help="date for review checks (default: today)")
     quality.add_argument(
         "--require-all", action="store_true", help="exit 1 unless every active credential meets every standard"
+    )
+    quality.add_argument(
+        "--allow-review",
+        action="store_true",
+        help="with --require-all: accept standards that await a reviewer (gate on the data checks only)",
     )
 
     new = commands.add_parser("new", help="write a commented skeleton for a new credential or stack")
@@ -234,7 +240,8 @@ def _quality(args: argparse.Namespace) -> int:
         print(json.dumps(checked.quality.as_json(), indent=2))
     else:
         print(format_quality(checked.quality, today))
-    failing = [c.id for c in checked.quality.credentials if c.status == "active" and not c.meets_all]
+    accepted = (MET, REVIEW) if args.allow_review else (MET,)
+    failing = [c.id for c in checked.quality.credentials if c.status == "active" and c.overall not in accepted]
     if args.require_all and failing:
         print(
             f"FAILED --require-all: {len(failing)} active credential(s) do not meet every standard: "
@@ -249,11 +256,11 @@ QUALITY_MARKS = {"met": "yes", "not_met": "NO", "review": "??"}
 
 
 def format_quality(result: QualityReport, today: datetime.date) -> str:
-    """A credentials x standards table (readable without colour), then the reasons."""
-    standards = [s.id for s in result.profile.standards]
+    """A credentials x standards table (readable without colour), then what is missing and who decided."""
+    standards = result.profile.standards
     names = [f"{c.id}{' (draft)' if c.status == 'draft' else ''}" for c in result.credentials]
     width = max([len(n) for n in names] + [10])
-    short = [sid.split("-")[-1][-3:] for sid in standards]
+    short = [s.id.split("-")[-1][-3:] for s in standards]
     lines = [
         f"{result.profile.name}: {len(result.credentials)} credentials, as of {today.isoformat()}",
         "",
@@ -263,17 +270,35 @@ def format_quality(result: QualityReport, today: datetime.date) -> str:
         lines.append(name.ljust(width) + "  " + " ".join(f"{QUALITY_MARKS[v.status]:>3}" for v in credential.verdicts))
     lines += [
         "",
-        "yes = met, NO = not met, ?? = a person must review. Columns: "
-        + "; ".join(f"{sid} {s.name}" for sid, s in zip(standards, result.profile.standards)),
+        "yes = met, NO = not met, ?? = awaits a reviewer's judgement. A person judges "
+        + ", ".join(s.id for s in standards if s.judged)
+        + " (after their data checks pass); data decides the rest.",
+        "Columns: " + "; ".join(f"{s.id} {s.name}" for s in standards),
     ]
     for credential in result.credentials:
-        misses = [v for v in credential.verdicts if v.status != "met"]
-        if misses:
+        missed = [v for v in credential.verdicts if v.status == NOT_MET]
+        waiting = [v.standard for v in credential.verdicts if v.status == REVIEW]
+        judged = [v for v in credential.verdicts if v.status != REVIEW and v.decided_by not in (None, DATA)]
+        if missed or waiting or judged:
             lines += ["", f"{credential.id}:"]
-            lines += [f"  {v.standard} {v.status.replace('_', ' ')}: {reason}" for v in misses for reason in v.reasons]
-    meeting = sum(c.meets_all for c in result.credentials if c.status == "active")
-    active = sum(c.status == "active" for c in result.credentials)
-    lines += ["", f"{meeting} of {active} active credentials meet every standard."]
+        lines += [f"  {v.standard} not met: {reason}" for v in missed for reason in v.reasons]
+        lines += [f"  {v.standard} {v.status.replace('_', ' ')}: {v.reasons[0]}" for v in judged if v.status == MET]
+        if waiting:
+            lines.append(f"  awaiting a reviewer: {', '.join(waiting)}")
+    if result.stacks:
+        lines += ["", "stacks (a stack meets every standard only when every member does):"]
+        for stack in result.stacks:
+            short_of = ", ".join(f"{member} ({status.replace('_', ' ')})" for member, status in stack.short_of)
+            lines.append(
+                f"  {stack.id}: {stack.status.replace('_', ' ')}" + (f"; because of {short_of}" if short_of else "")
+            )
+    active = [c for c in result.credentials if c.status == "active"]
+    counts = {status: sum(c.overall == status for c in active) for status in (MET, REVIEW, NOT_MET)}
+    lines += [
+        "",
+        f"Of {len(active)} active credentials: {counts[MET]} meet every standard, {counts[REVIEW]} await a "
+        f"reviewer on at least one, {counts[NOT_MET]} do not meet at least one.",
+    ]
     return "\n".join(lines)
 
 

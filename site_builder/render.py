@@ -93,9 +93,9 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
         if badge_class is not None:
             pages.append(Page(urls.credential(credential.id, "achievement.json"), text=to_json(badge_class) + "\n"))
     for stack in catalog.stacks:
-        pages.append(_page(views.stack_page(base, catalog, stack), "stack.html"))
+        pages.append(_page(views.stack_page(base, catalog, stack, quality), "stack.html"))
         pages.append(Page(urls.stack(stack.id, "stack.json"), text=stack_records[stack.id] + "\n"))
-    pages.append(_page(views.quality_page(base, quality), "quality.html"))
+    pages.append(_page(views.quality_page(base, quality, catalog), "quality.html"))
     entries = by_jurisdiction(catalog)
     pages.append(_page(views.recognition_page(base, catalog, entries, recognition_matrix(catalog)), "recognition.html"))
     pages.append(

@@ -14,11 +14,12 @@ from typing import Any, Iterable, Mapping
 from catalog.content import Catalog
 from catalog.labels import StackFacts
 from catalog.model import Credential, Jurisdiction, RecognitionRow, Site, Stack
-from catalog.quality import MET, CredentialQuality, QualityReport, Verdict
-from catalog.quality_profiles import Profile, Standard
+from catalog.quality import MET, NOT_MET, REVIEW, CredentialQuality, QualityReport, StackQuality, Verdict
+from catalog.quality_profiles import DATA, Profile, Standard
 from catalog.recognition import MatrixRow, RecognitionEntry, approved_members, counts, is_pending
+from catalog.reviews import KIND_WORDS
 from site_builder import urls
-from site_builder.formatting import last_changed
+from site_builder.formatting import last_changed, plural
 from site_builder.search import credential_facets, credential_sort_keys, stack_facets, stack_sort_keys
 from site_builder.wording import words
 
@@ -77,6 +78,8 @@ class CredentialPage(PageView):
     quality: CredentialQuality
     verdicts: tuple[tuple[Standard, Verdict], ...]
     met_count: int
+    decided_by: tuple[str, ...]
+    """Who decided each verdict, in words, in the order of `verdicts`."""
     contact_email: str | None
     has_achievement: bool
     indexed: bool
@@ -97,6 +100,10 @@ class StackPage(PageView):
     coverage: tuple[tuple[RecognitionRow, str], ...]
     """Each fit row counted from the members, with its evidence: 'approved for 2 of 3 member credentials'."""
     member_rows: tuple[RecognitionItem, ...]
+    quality: StackQuality | None
+    short_of: tuple[tuple[Credential, str], ...]
+    """The members that keep the stack from meeting every standard, with their status."""
+    profile: Profile
     indexed: bool
     facets: tuple[tuple[str, str], ...]
     sort_keys: Mapping[str, str]
@@ -106,8 +113,13 @@ class StackPage(PageView):
 class QualityPage(PageView):
     profile: Profile
     active_count: int
-    meeting_count: int
-    by_standard: tuple[tuple[Standard, Mapping[str, int]], ...]
+    overall: Mapping[str, int]
+    """How many published credentials meet every standard ('met'), await a reviewer on at least one
+    ('review'), or miss at least one ('not_met')."""
+    by_standard: tuple[tuple[Standard, Mapping[str, int], str], ...]
+    """(standard, counts of met / not met / review, who decided the verdicts in words)."""
+    stacks: tuple[tuple[StackQuality, tuple[tuple[Credential, str], ...]], ...]
+    """Each published stack's verdict, with the members that keep it from meeting every standard."""
     credentials: tuple[CredentialQuality, ...]
     """By title."""
     misses: tuple[tuple[CredentialQuality, tuple[Verdict, ...]], ...]
@@ -191,6 +203,7 @@ def credential_page(
         quality=assessed,
         verdicts=verdicts,
         met_count=sum(verdict.status == MET for verdict in assessed.verdicts),
+        decided_by=tuple(_decided_by(verdict) for verdict in assessed.verdicts),
         contact_email=credential.issuer.email or catalog.site.contact,
         has_achievement=has_achievement,
         indexed=not credential.is_draft,
@@ -199,7 +212,7 @@ def credential_page(
     )
 
 
-def stack_page(base: PageView, catalog: Catalog, stack: Stack) -> StackPage:
+def stack_page(base: PageView, catalog: Catalog, stack: Stack, quality: QualityReport) -> StackPage:
     facts = catalog.facts[stack.id]
     members = catalog.members(stack)
     return StackPage(
@@ -219,21 +232,30 @@ def stack_page(base: PageView, catalog: Catalog, stack: Stack) -> StackPage:
         member_rows=tuple(
             (urls.credential(cid), catalog.by_id[cid].title, row) for cid, row in facts.member_recognition
         ),
+        quality=(stack_quality := quality.for_stack(stack.id)),
+        short_of=tuple((catalog.by_id[m], status) for m, status in stack_quality.short_of) if stack_quality else (),
+        profile=quality.profile,
         indexed=not stack.is_draft,
         facets=tuple(stack_facets(stack, facts, members, catalog.site, base.today)),
         sort_keys=stack_sort_keys(stack, facts, members),
     )
 
 
-def quality_page(base: PageView, report: QualityReport) -> QualityPage:
+def quality_page(base: PageView, report: QualityReport, catalog: Catalog) -> QualityPage:
     active = [c for c in report.credentials if c.status != "draft"]
     by_title = tuple(sorted(report.credentials, key=lambda c: c.title))
+    published_stacks = {s.id for s in catalog.stacks}
     return QualityPage(
         *_base(base, urls.QUALITY),
         profile=report.profile,
         active_count=len(active),
-        meeting_count=sum(c.meets_all for c in active),
-        by_standard=tuple((s, report.counts(s.id)) for s in report.profile.standards),
+        overall={status: sum(c.overall == status for c in active) for status in (MET, REVIEW, NOT_MET)},
+        by_standard=tuple((s, report.counts(s.id), _deciders(s, active)) for s in report.profile.standards),
+        stacks=tuple(
+            (s, tuple((catalog.by_id[m], status) for m, status in s.short_of))
+            for s in sorted(report.stacks, key=lambda s: s.title)
+            if s.id in published_stacks
+        ),
         credentials=by_title,
         misses=tuple((c, tuple(v for v in c.verdicts if v.status != MET)) for c in by_title if not c.meets_all),
     )
@@ -276,6 +298,25 @@ def jurisdiction_page(
         groups=groups,
         csv=urls.jurisdiction(jurisdiction.code) + RECOGNITION_CSV,
     )
+
+
+def _decided_by(verdict: Verdict) -> str:
+    if verdict.decided_by is None:
+        return "Awaits a reviewer"
+    if verdict.decided_by == DATA:
+        return "Data checks"
+    date = verdict.reviewed_on.isoformat() if verdict.reviewed_on else ""
+    return f"{KIND_WORDS[verdict.decided_by].capitalize()} by {verdict.reviewer}, {date}"
+
+
+def _deciders(standard: Standard, credentials: Iterable[CredentialQuality]) -> str:
+    """Who decided one standard's verdicts: 'data', or 'a person: 1 self-assessment, 1 external review'."""
+    if not standard.judged:
+        return "data"
+    verdicts = [v for c in credentials for v in c.verdicts if v.standard == standard.id]
+    by_kind = {kind: sum(v.decided_by == kind for v in verdicts) for kind in KIND_WORDS}
+    reviewed = ", ".join(plural(n, KIND_WORDS[kind]) for kind, n in by_kind.items() if n)
+    return f"data checks, then a person ({reviewed or 'no review yet'})"
 
 
 def _coverage_words(approved: int, total: int, required: int) -> str:

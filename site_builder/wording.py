@@ -25,7 +25,7 @@ WORDS = {
 }
 
 
-VERDICT_WORDS = {"met": "Met", "not_met": "Not met", "review": "Needs review"}
+VERDICT_WORDS = {"met": "Met", "not_met": "Not met", "review": "Awaits review"}
 STATUS_WORDS = {
     "approved": "Approved",
     "pending": "Pending",

@@ -16,12 +16,18 @@ CASES = yaml.safe_load((Path(__file__).parent / "fixtures" / "quality.yaml").rea
 STANDARDS = [f"QAS-{n:02d}" for n in range(1, 15)]
 
 
+REVIEW_FILE = REPO / "content" / "reviews" / "exit-tickets.yaml"
+JUDGED = ["QAS-01", "QAS-02", "QAS-03", "QAS-04", "QAS-05", "QAS-08", "QAS-13"]
+
+
 @pytest.fixture
 def content(make_content) -> Path:
-    """The small fixture catalog plus the complete sample credential exit-tickets."""
+    """The small fixture catalog plus the complete sample credential exit-tickets and its self-assessment."""
     root = make_content()
     shutil.copy(REPO / "content" / "credentials" / "exit-tickets.md", root / "credentials" / "exit-tickets.md")
     shutil.copy(REPO / "content" / "badges" / "formative-assessment.svg", root / "badges" / "formative-assessment.svg")
+    (root / "reviews").mkdir()
+    shutil.copy(REVIEW_FILE, root / "reviews" / "exit-tickets.yaml")
     return root
 
 
@@ -35,12 +41,37 @@ def verdicts(report: dict, credential_id: str) -> dict[str, dict]:
     return {s["id"]: s for s in credential["standards"]}
 
 
+def edit_file(path: Path, replacements: list) -> None:
+    text = path.read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+
+
+def set_review(content: Path, standard: str, verdict: dict | None = None, **fields: str) -> None:
+    """Change the exit-tickets review: one standard's verdict (None removes it), or top-level fields."""
+    path = content / "reviews" / "exit-tickets.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["date"] = str(data["date"])
+    if verdict is None:
+        data["verdicts"].pop(standard, None)
+    else:
+        data["verdicts"][standard] = verdict
+    data.update(fields)
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+
 def test_the_complete_credential_meets_every_standard(content: Path, capsys) -> None:
     code, report = quality(content, capsys)
     assert code == 0 and report["profile"] == "mpos-2024"
     found = verdicts(report, "exit-tickets")
     assert list(found) == STANDARDS
     assert {sid: v["status"] for sid, v in found.items()} == dict.fromkeys(STANDARDS, "met")
+    assert {sid for sid, v in found.items() if v["decided_by"] == "self_assessment"} == set(JUDGED)
+    assert {sid for sid, v in found.items() if v["decided_by"] == "data"} == set(STANDARDS) - set(JUDGED)
+    assert found["QAS-01"]["reviewer"] == "R. Alvarez (Sample Educator Learning Collaborative)"
+    assert found["QAS-01"]["reviewed_on"] == "2026-10-01"
 
 
 def test_every_standard_has_a_case() -> None:
@@ -49,34 +80,71 @@ def test_every_standard_has_a_case() -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[case["standard"] for case in CASES])
 def test_a_credential_that_misses_a_standard_is_told_why(content: Path, capsys, case: dict) -> None:
-    path = content / "credentials" / "exit-tickets.md"
-    text = path.read_text(encoding="utf-8")
-    for old, new in case.get("edit", []):
-        assert text.count(old) == 1, old
-        text = text.replace(old, new)
-    if "body" in case:
-        text = text[: text.rindex("\n---\n") + 5] + case["body"]
-    path.write_text(text, encoding="utf-8")
-
+    edit_file(content / "credentials" / "exit-tickets.md", case.get("edit", []))
+    if "review" in case:
+        set_review(content, case["standard"], case["review"])
     _, report = quality(content, capsys)
     found = verdicts(report, "exit-tickets")
     assert found[case["standard"]]["status"] == "not_met"
     assert any(case["reason"] in reason for reason in found[case["standard"]]["reasons"])
-    others = {sid: v["status"] for sid, v in found.items() if sid != case["standard"]}
+    others = {sid: v["status"] for sid, v in found.items() if sid not in [case["standard"], *case.get("also", [])]}
     assert set(others.values()) == {"met"}, others
 
 
-def test_qas10_agrees_with_the_validator(content: Path, capsys) -> None:
-    path = content / "credentials" / "exit-tickets.md"
-    path.write_text(path.read_text().replace("\nresources:\n", "\nresources_later:\n"))
+DATA_FAILURES = {case["standard"]: case for case in CASES if "edit" in case}
+
+
+@pytest.mark.parametrize("standard", JUDGED)
+def test_a_judged_standard_is_met_only_by_a_current_review_after_its_data_checks(
+    content: Path, capsys, standard: str
+) -> None:
+    # A current review that says met: met, and the reasons name who judged.
     _, report = quality(content, capsys)
-    assert verdicts(report, "exit-tickets")["QAS-10"]["reasons"] == [
-        "required public component 'resources' (learning resources) is missing"
-    ]
-    assert main(["validate", "--content", str(content)]) == 1
-    assert (
-        "error[P002]: required public component 'resources' (learning resources) is missing" in capsys.readouterr().err
-    )
+    met = verdicts(report, "exit-tickets")[standard]
+    assert met["status"] == "met" and met["decided_by"] == "self_assessment"
+    assert met["reasons"][0].startswith("Self-assessment by R. Alvarez (Sample Educator Learning Collaborative)")
+
+    # Data passing, no review: it awaits a reviewer.
+    set_review(content, standard, None)
+    _, report = quality(content, capsys)
+    waiting = verdicts(report, "exit-tickets")[standard]
+    assert (waiting["status"], waiting["decided_by"]) == ("review", None)
+    assert waiting["reasons"][0].startswith("needs a reviewer's judgement")
+
+    # A review of another version is stale: it awaits a reviewer, and both versions are named.
+    set_review(content, standard, {"status": "met", "note": "Fine."}, version="1.0.0")
+    code, report = quality(content, capsys)
+    stale = verdicts(report, "exit-tickets")[standard]
+    assert stale["status"] == "review"
+    assert "judged version 1.0.0; the credential is now 1.1.0" in stale["reasons"][0]
+
+    # Data failing, whatever the review says: not met, and the reviewer is warned.
+    if standard not in DATA_FAILURES:
+        assert standard == "QAS-04"  # only a person can decide QAS-04: it has no data check
+        return
+    set_review(content, standard, {"status": "met", "note": "Fine."}, version="1.1.0")
+    edit_file(content / "credentials" / "exit-tickets.md", DATA_FAILURES[standard]["edit"])
+    main(["quality", "--content", str(content), "--format", "json", "--today", "2026-11-24"])
+    captured = capsys.readouterr()
+    failing = verdicts(json.loads(captured.out), "exit-tickets")[standard]
+    assert (failing["status"], failing["decided_by"]) == ("not_met", "data")
+    assert f"warning[Q007]: the review says {standard} is met, but its data checks fail" in captured.err
+
+
+def test_an_external_review_outranks_a_self_assessment(content: Path, capsys) -> None:
+    external = yaml.safe_load(REVIEW_FILE.read_text(encoding="utf-8"))
+    external.update(kind="external", reviewer={"name": "T. Nguyen"}, date="2026-09-01")
+    external["verdicts"] = {"QAS-04": {"status": "not_met", "note": "Criteria are vague."}}
+    (content / "reviews" / "exit-tickets-external.yaml").write_text(yaml.safe_dump(external), encoding="utf-8")
+    _, report = quality(content, capsys)
+    found = verdicts(report, "exit-tickets")
+    assert (found["QAS-04"]["status"], found["QAS-04"]["decided_by"]) == ("not_met", "external")
+    assert found["QAS-01"]["decided_by"] == "self_assessment"  # the external review did not judge it
+
+
+def test_no_built_in_check_can_never_fail(content: Path, capsys) -> None:
+    assert main(["validate", "--content", str(content)]) == 0
+    assert "Q010" not in capsys.readouterr().err
 
 
 def test_drafts_are_assessed_and_marked(content: Path, capsys) -> None:
@@ -91,7 +159,7 @@ def test_require_all_gates_on_active_credentials_only(content: Path, capsys) -> 
         for c in report["credentials"]
         if c["status"] == "active" and any(s["status"] != "met" for s in c["standards"])
     ]
-    assert failing == ["alpha", "beta"]  # the small fixtures leave out development, exemplars...
+    assert failing == ["alpha", "beta"]  # no reviews, and the small fixtures leave out development, exemplars...
     assert code == 1
     for name in ("alpha.md", "beta.md", "gamma.md"):
         (content / "credentials" / name).unlink()
@@ -100,19 +168,53 @@ def test_require_all_gates_on_active_credentials_only(content: Path, capsys) -> 
     assert code == 0
 
 
+def test_allow_review_gates_on_the_data_checks_only(content: Path, capsys) -> None:
+    for name in ("alpha.md", "beta.md", "gamma.md"):
+        (content / "credentials" / name).unlink()
+    (content / "stacks" / "pair.yaml").unlink()
+    set_review(content, "QAS-01", None)
+    assert quality(content, capsys, "--require-all")[0] == 1  # a standard awaiting review is not met
+    assert quality(content, capsys, "--require-all", "--allow-review")[0] == 0
+
+
+def test_a_stack_meets_every_standard_only_when_every_member_does(content: Path, capsys) -> None:
+    (content / "stacks" / "trio.yaml").write_text(
+        "id: trio\ntitle: Trio\nlabel: Three steps to plan from what students show.\n"
+        "credentials: [alpha, exit-tickets]\n",
+        encoding="utf-8",
+    )
+    _, report = quality(content, capsys)
+    stacks = {s["id"]: s for s in report["stacks"]}
+    assert stacks["trio"] == {
+        "id": "trio",
+        "status": "not_met",
+        "members": [{"id": "alpha", "status": "not_met"}, {"id": "exit-tickets", "status": "met"}],
+    }
+
+
 def test_the_sample_catalog_is_honest_about_its_gaps(capsys) -> None:
     code, report = quality(REPO / "content", capsys, "--require-all")
     assert code == 1
-    gaps = {c["id"]: [s["id"] for s in c["standards"] if s["status"] != "met"] for c in report["credentials"]}
-    assert gaps.pop("decodable-text-small-groups") == ["QAS-03", "QAS-07", "QAS-12"]
-    assert set(map(tuple, gaps.values())) == {()}
+    missed = {c["id"]: [s["id"] for s in c["standards"] if s["status"] == "not_met"] for c in report["credentials"]}
+    assert {cid: ids for cid, ids in missed.items() if ids} == {
+        "decodable-text-small-groups": ["QAS-03", "QAS-07", "QAS-12"],
+        "success-criteria": ["QAS-04"],  # the external review's verdict
+    }
+    reviewed = {c["id"]: {s["decided_by"] for s in c["standards"]} for c in report["credentials"]}
+    assert reviewed["exit-tickets"] == {"data", "self_assessment"}
+    assert reviewed["success-criteria"] == {"data", "external"}
+    waiting = {c["id"] for c in report["credentials"] if any(s["status"] == "review" for s in c["standards"])}
+    assert "exit-tickets" not in waiting and "success-criteria" not in waiting and len(waiting) == 13
+    stacks = {s["id"]: s["status"] for s in report["stacks"]}
+    assert stacks["formative-assessment-foundations"] == "not_met"  # success-criteria misses QAS-04
 
 
 def test_text_output_is_a_table_readable_without_colour(capsys) -> None:
     assert main(["quality", "--content", str(REPO / "content"), "--today", "2026-11-24"]) == 0
     out = capsys.readouterr().out
     assert "decodable-text-small-groups" in out and " NO " in out and "QAS-07 not met: no exemplar" in out
-    assert "13 of 14 active credentials meet every standard." in out
+    assert "Of 14 active credentials: 1 meet every standard, 11 await a reviewer on at least one, 2 do not" in out
+    assert "formative-assessment-foundations: not met; because of success-criteria (not met)" in out
 
 
 PROFILE_CASES = {
@@ -151,7 +253,8 @@ def test_a_catalog_profile_can_extend_mpos_and_ask_for_review(content: Path, cap
     assert found["ST-1"] == {
         "id": "ST-1",
         "status": "review",
-        "reasons": ["a licensure officer confirms the alignment"],
+        "reasons": ["needs a reviewer's judgement: a licensure officer confirms the alignment"],
+        "decided_by": None,
     }
 
 

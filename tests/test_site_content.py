@@ -118,10 +118,26 @@ def test_sample_site_links_all_resolve(sample_site: Path) -> None:
 
 def test_quality_verdicts_are_on_credential_pages_and_the_dashboard(sample_site: Path) -> None:
     gap = page_text(sample_site, "credentials/decodable-text-small-groups")
-    assert "Quality assurance" in gap and "meets 11 of 14 standards" in gap
-    assert "QAS-07: Resources, exemplars and collaboration Not met no exemplar submission among the resources" in gap
+    assert "Quality assurance" in gap and "meets 5 of 14 standards" in gap
+    assert (
+        "QAS-07: Resources, exemplars and collaboration Not met Data checks no exemplar submission among the resources"
+        in gap
+    )
+    assert "QAS-01: One discrete skill Awaits review Awaits a reviewer needs a reviewer's judgement" in gap
     full = page_text(sample_site, "credentials/exit-tickets")
     assert "meets 14 of 14 standards, so it meets every standard" in full
+    assert "Self-assessment by R. Alvarez (Sample Educator Learning Collaborative), 2026-10-01" in full
     dashboard = page_text(sample_site, "quality")
-    assert "13 of 14 credentials meet every standard" in dashboard
-    assert "QAS-12: Periodic, data-driven review 13 1 0" in dashboard
+    assert "Of 14 published credentials: 1 meets every standard" in dashboard
+    assert "11 await a reviewer's judgement on at least one standard; 2 do not meet at least one" in dashboard
+    assert "QAS-12: Periodic, data-driven review Data 13 1 0" in dashboard
+    assert (
+        "QAS-04: Clear, aligned, authentic evaluation Data checks, then a person"
+        " (1 self-assessment, 1 external review) 1 1 12" in dashboard
+    )
+    assert (
+        "Formative Assessment Foundations Not met Co-constructing Success Criteria with Students (not met)" in dashboard
+    )
+    stack = page_text(sample_site, "stacks/formative-assessment-foundations")
+    assert "Quality assurance Against the MPOS Quality Assurance Standards (2024): Not met" in stack
+    assert "Co-constructing Success Criteria with Students : not met" in stack
