@@ -311,6 +311,8 @@ class Site:
     language: str = "en"
     contact: str | None = None
     glossary: tuple[tuple[str, str], ...] = ()
+    search_hints: tuple[str, ...] = ()
+    """Example searches for the search box."""
     credit_units: tuple[tuple[str, str], ...] = ()
     """The catalog's own credit units (code, plain name), besides the built-in ones."""
     uses: tuple[tuple[str, str], ...] = ()

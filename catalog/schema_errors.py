@@ -11,7 +11,7 @@ from typing import Any, Iterable, Iterator
 
 from catalog.contract import SCHEMA_FOR_KIND, SLUG_PATTERN, schema_validator
 from catalog.diagnostics import Diagnostic, closest, did_you_mean, error, join_hints, shorten, warning
-from catalog.sources import Source
+from catalog.sources import Kind, Source
 
 TYPE_WORDS = {
     "string": "text",
@@ -75,8 +75,11 @@ def check_schema(source: Source) -> Iterator[Diagnostic]:
                 )
         elif kind == "additionalProperties":
             known = schema.get("properties", {}) if isinstance(schema, dict) else {}
+            # A misspelt section of a credential or stack ('recogniton:') would vanish from the
+            # site without a word, so an unknown top-level field there is an error.
+            report = error if not path and source.kind in (Kind.CREDENTIAL, Kind.STACK) else warning
             for key in [k for k in value if k not in known]:
-                yield warning(
+                yield report(
                     "V008",
                     f"unknown field '{field_name(path + (key,))}'",
                     source.positions.of_key(path + (key,)),
@@ -86,7 +89,12 @@ def check_schema(source: Source) -> Iterator[Diagnostic]:
             expected_words = " or ".join(
                 TYPE_WORDS.get(t, t) for t in ([expected] if isinstance(expected, str) else expected)
             )
-            yield error("V002", f"'{name}' must be {expected_words}, not {_describe(value)}", at)
+            yield error(
+                "V002",
+                f"'{name}' must be {expected_words}, not {_describe(value)}",
+                at,
+                _type_hint(path, value, expected, schema),
+            )
         elif kind == "enum":
             choices = [str(choice) for choice in expected]
             yield error(
@@ -130,6 +138,19 @@ def check_schema(source: Source) -> Iterator[Diagnostic]:
             yield error("V011", f"'{name}' is out of range: {shorten(repr(value))}", at, f"{kind} is {expected}")
         else:  # a schema keyword without its own code: still precise, never silent
             yield error("V099", f"'{name}': {problem.message}", at)
+
+
+def _type_hint(path: tuple[str | int, ...], value: Any, expected: Any, schema: Any) -> str | None:
+    """The fix for the commonest type mistakes: a number where text goes, text where a mapping goes."""
+    expected_types = [expected] if isinstance(expected, str) else list(expected)
+    key = path[-1] if path and isinstance(path[-1], str) else None
+    if "string" in expected_types and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f'quote it, so YAML reads it as text: {key}: "{value}"' if key else "quote it, so YAML reads it as text"
+    if expected_types == ["object"] and isinstance(schema, dict) and schema.get("properties"):
+        required = schema.get("required") or list(schema["properties"])[:2]
+        shape = ", ".join(f"{field}: ..." for field in required)
+        return f"write it as a mapping: {key}: {{{shape}}}" if key else f"write it as a mapping: {{{shape}}}"
+    return None
 
 
 _PATTERN_HINTS = {

@@ -61,7 +61,9 @@ def check_stack_members(
                     did_you_mean(member, [c for c in status_by_id if isinstance(c, str)])
                     or f"add content/credentials/{member}.md or fix the id",
                 )
-            elif status_by_id[member] not in ("active", None):
+            elif status_by_id[member] not in ("active", None) and not (
+                status_by_id[member] == "draft" and stack.data.get("status") == "draft"
+            ):  # a draft stack may gather draft credentials while they are written
                 yield error(
                     "S002",
                     f"credential '{member}' is {status_by_id[member]}; a stack can only list active credentials",

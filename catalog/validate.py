@@ -357,6 +357,8 @@ def _check_recognition_age(source: Source, facts: FileFacts) -> Iterator[Diagnos
 
 
 PLACEHOLDER = re.compile(r"\bTODO\b")
+PLACEHOLDER_DATE = "1900-01-01"
+"""The date skeletons carry until the author writes a real one (a valid date, so drafts stay valid)."""
 
 
 def _strings(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
@@ -375,7 +377,7 @@ def _check_placeholders(source: Source, facts: FileFacts) -> Iterator[Diagnostic
     report = warning if source.data.get("status") == "draft" else error
     hint = "replace the placeholder" + (" before publishing" if report is warning else " (or set status: draft)")
     for path, text in _strings(source.data):
-        if PLACEHOLDER.search(text):
+        if PLACEHOLDER.search(text) or text == PLACEHOLDER_DATE:
             yield report(
                 "V012", f"placeholder text left in '{field_name(path)}'", source.positions.of_value(path), hint
             )

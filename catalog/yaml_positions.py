@@ -137,6 +137,11 @@ def parse_yaml(text: str, file: str, line_offset: int = 0) -> tuple[Any, Positio
         message = exc.problem or str(exc)
         if exc.context:
             message = f"{exc.context}: {message}"
+        hint = (
+            "YAML does not allow tabs for indentation; use spaces"
+            if "tab" in message or "'\\t'" in message
+            else "check indentation, and quote values that contain ': ' or start with a special character"
+        )
         return (
             None,
             converter.positions,
@@ -145,7 +150,7 @@ def parse_yaml(text: str, file: str, line_offset: int = 0) -> tuple[Any, Positio
                     "L004",
                     f"YAML syntax error: {message}",
                     location,
-                    "check indentation, and quote values that contain ': ' or start with a special character",
+                    hint,
                 )
             ],
         )

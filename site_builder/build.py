@@ -8,6 +8,7 @@ atomically (indexing search inside the swap).
 from __future__ import annotations
 
 import datetime
+import importlib.metadata
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from catalog.diagnostics import Diagnostic
 from catalog.errors import EnvironmentFailure
 from site_builder.publish import check_output_folder, publish_site
 from site_builder.render import SiteInputs, asset_files, render_site
+from site_builder.schemas import published_schemas
 from site_builder.search import index_site
 from site_builder.urls import SiteUrls
 
@@ -78,6 +80,14 @@ def build(options: BuildOptions) -> BuildOutcome:
     )
 
 
+def tool_version() -> str:
+    """The installed version of credential-catalog."""
+    try:
+        return importlib.metadata.version("credential-catalog")
+    except importlib.metadata.PackageNotFoundError:  # run from a source tree without installing
+        return "unknown"
+
+
 def site_files(checked: Checked, catalog: Catalog, options: BuildOptions) -> dict[str, bytes]:
     """Every file of the site: rendered pages and records, the stylesheets, the badge images."""
     assert checked.quality is not None
@@ -89,9 +99,11 @@ def site_files(checked: Checked, catalog: Catalog, options: BuildOptions) -> dic
         checked.quality.only(c.id for c in catalog.credentials),
         drafts=options.drafts,
         search=options.search,
+        tool_version=tool_version(),
     )
     files = {path: text.encode("utf-8") for path, text in render_site(inputs).items()}
     files.update(asset_files())
+    files.update({f"schemas/{name}": data for name, data in published_schemas().items()})
     files.update(
         {image: checked.badges[image] for image in sorted({c.badge.image for c in catalog.credentials if c.badge})}
     )

@@ -98,6 +98,16 @@ def _parser() -> argparse.ArgumentParser:
         help="with --require-all: accept standards that await a reviewer (gate on the data checks only)",
     )
 
+    init = commands.add_parser("init", help="start a new catalog repository in DIR")
+    init.add_argument("dir", type=Path, metavar="DIR")
+    init.add_argument(
+        "--tool-url",
+        default=None,
+        metavar="URL",
+        help="the git repository the catalog installs credential-catalog from",
+    )
+    init.add_argument("--force", action="store_true", help="write into DIR even if it is not empty")
+
     new = commands.add_parser("new", help="write a commented skeleton for a new credential or stack")
     new.add_argument("kind", choices=("credential", "stack"))
     new.add_argument("id", help="lowercase slug, e.g. exit-tickets")
@@ -111,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # A TERM signal (CI cancelling, a closed terminal) unwinds like Ctrl+C, so staging folders are removed.
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)
-    handler = {"validate": _validate, "build": _build, "serve": _serve, "quality": _quality, "new": _new}
+    handler = {"validate": _validate, "build": _build, "serve": _serve, "quality": _quality, "new": _new, "init": _init}
     try:
         return handler[args.command](args)
     except CredcatError as exc:
@@ -300,6 +310,23 @@ def format_quality(result: QualityReport, today: datetime.date) -> str:
         f"reviewer on at least one, {counts[NOT_MET]} do not meet at least one.",
     ]
     return "\n".join(lines)
+
+
+def _init(args: argparse.Namespace) -> int:
+    from site_builder.build import tool_version
+    from site_builder.starter import TOOL_URL, init_catalog
+
+    version = tool_version()
+    init_catalog(args.dir, version, args.tool_url or TOOL_URL, force=args.force)
+    print(f"Created a catalog in {args.dir}/ (credential-catalog {version}). Next:")
+    print(f"  cd {args.dir}")
+    print("  edit content/site.yaml: your title, issuer, jurisdictions and glossary")
+    print("  credcat serve                  preview at http://localhost:8000/ (the examples are drafts:")
+    print("                                 set status: active to publish one)")
+    print("  credcat validate --strict      what the publishing workflow runs")
+    print("  git init && git add . && git commit -m 'New catalog', push to GitHub, and choose")
+    print("  Settings -> Pages -> Source: GitHub Actions")
+    return EXIT_OK
 
 
 def _new(args: argparse.Namespace) -> int:

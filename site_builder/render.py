@@ -63,12 +63,14 @@ class SiteInputs:
     quality: QualityReport
     drafts: bool = False
     search: bool = True
+    tool_version: str = "unknown"
+    """The version of credential-catalog building the site (stated on every page and in catalog.json)."""
 
 
 def plan_site(inputs: SiteInputs) -> list[Page]:
     """Every file of the site, in a stable order."""
     catalog, site_urls, quality = inputs.catalog, inputs.urls, inputs.quality
-    base = PageView(catalog.site, urls.HOME, inputs.drafts, inputs.search, inputs.today)
+    base = PageView(catalog.site, urls.HOME, inputs.drafts, inputs.search, inputs.today, inputs.tool_version)
     # Each public record is built once and used both for its own file and for catalog.json.
     records = {
         c.id: to_json(credential_record(c, catalog.stacks_of.get(c.id, ()), site_urls)) for c in catalog.credentials
@@ -109,7 +111,11 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
         Page(
             "catalog.json",
             text=json_document(
-                {"title": catalog.site.title},
+                {
+                    "title": catalog.site.title,
+                    "built": inputs.today.isoformat(),
+                    "generator": {"name": "credential-catalog", "version": inputs.tool_version},
+                },
                 {
                     "credentials": [records[c.id] for c in catalog.credentials],
                     "stacks": [stack_records[s.id] for s in catalog.stacks],

@@ -38,7 +38,9 @@ class PageView:
     drafts: bool
     search: bool
     today: datetime.date
-    """The date the site states its facts as of (what counts, what needs re-confirmation)."""
+    """The date the site states its facts as of (what counts, what needs re-confirmation): the build date."""
+    tool_version: str
+    """The version of credential-catalog that built the site."""
 
     def context(self) -> dict[str, Any]:
         """The fields as template variables (one level deep: values stay typed objects)."""
@@ -343,8 +345,8 @@ def group_by_area(credentials: tuple[Credential, ...]) -> tuple[tuple[str, tuple
     return tuple((area, tuple(sorted(groups[area], key=lambda c: (c.title, c.id)))) for area in order)
 
 
-def _base(base: PageView, page_path: str) -> tuple[Site, str, bool, bool, datetime.date]:
-    return base.site, page_path, base.drafts, base.search, base.today
+def _base(base: PageView, page_path: str) -> tuple[Site, str, bool, bool, datetime.date, str]:
+    return base.site, page_path, base.drafts, base.search, base.today, base.tool_version
 
 
 def counts_in(site: Site, rows: Iterable[RecognitionRow], today: datetime.date) -> tuple[str, ...]:

@@ -13,7 +13,7 @@ from catalog.check import CheckOptions, check_catalog, resolve_today
 from catalog.recognition import counts
 from tests.conftest import REPO, SAMPLE_TODAY
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.sample]
 
 SEARCH_JS = """async ([bundle, term, filters]) => {
   const pagefind = await import(bundle + "pagefind.js");

@@ -27,7 +27,9 @@ def test_errors_are_printed_as_path_line_col_code_with_hints(make_content, capsy
 
 
 def test_warnings_fail_only_under_strict(make_content, capsys) -> None:
-    content = make_content(edits={"stacks/pair.yaml": [["completion:", "colour: blue\ncompletion:"]]})
+    content = make_content(
+        edits={"stacks/pair.yaml": [["completion: {rule: all}", "completion: {rule: all, colour: blue}"]]}
+    )
     assert main(["validate", "--content", str(content)]) == 0
     assert "warning[V008]" in capsys.readouterr().err
     assert main(["validate", "--content", str(content), "--strict"]) == 1
@@ -94,6 +96,7 @@ def test_new_writes_a_skeleton_that_validates_once_filled(make_content, capsys, 
         .replace("https://doi.org/TODO", "https://doi.org/10.1000/1")
         .replace("https://example.org/TODO", "https://example.org/x")
         .replace("TODO", "Filled in")
+        .replace("1900-01-01", "2026-10-01")
     )
     path.write_text(filled)
     capsys.readouterr()

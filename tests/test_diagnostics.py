@@ -46,6 +46,8 @@ def test_diagnostic(case: dict, make_content, capsys) -> None:
         for d in diagnostics
     ]
     assert found == case["expect"]
+    if "hint" in case:
+        assert [d["hint"] for d in diagnostics if case["hint"] in (d["hint"] or "")], diagnostics
     assert code == (1 if any(d["severity"] == "error" for d in diagnostics) else 0)
 
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.sample
+
 
 def test_sample_site_is_valid_html(sample_site: Path) -> None:
     if shutil.which("java") is None:

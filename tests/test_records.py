@@ -95,6 +95,7 @@ def loaded():
     return load_sources(REPO / "content")
 
 
+@pytest.mark.sample
 def test_every_public_value_of_every_file_is_in_its_record(sample_site: Path, loaded) -> None:
     files = [(s, f"credentials/{s.stem}/credential.json") for s in loaded.credentials]
     files += [(s, f"stacks/{s.stem}/stack.json") for s in loaded.stacks]
@@ -116,6 +117,7 @@ def test_every_public_value_of_every_file_is_in_its_record(sample_site: Path, lo
     assert checked > 1000  # the whole sample, not a few fields
 
 
+@pytest.mark.sample
 def test_no_private_value_appears_anywhere_in_the_site(sample_site: Path) -> None:
     import yaml
 

@@ -15,6 +15,8 @@ from site_builder.formatting import cost_range, hours_range
 from tests.conftest import REPO, SAMPLE_TODAY
 from tests.linkcheck import broken_links
 
+pytestmark = pytest.mark.sample
+
 
 @pytest.fixture(scope="module")
 def catalog():
