@@ -237,6 +237,7 @@ class Credential:
     """The Markdown body after the front matter."""
     description_line: int = field(default=1, metadata=INTERNAL)
     status: str = "active"
+    ctid: str | None = None
     version: str | None = None
     area: str | None = None
     updated: datetime.date | None = None
@@ -268,6 +269,7 @@ class Stack:
     credentials: tuple[str, ...]
     source: Location = field(metadata=INTERNAL)
     status: str = "active"
+    ctid: str | None = None
     description: str | None = None
     outcome: str | None = None
     featured: bool = False

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -150,6 +151,17 @@ def _check_control_characters(source: Source, facts: FileFacts) -> Iterator[Diag
                 Location(source.path, source.body_line + offset, found.start() + 1),
                 hint,
             )
+
+
+def _check_ctid(source: Source, facts: FileFacts) -> Iterator[Diagnostic]:
+    """Credential Engine's registry needs a CTID, and one published must never change: ask for it early."""
+    if source.data.get("status", "active") == "active" and "ctid" not in source.data:
+        yield warning(
+            "V015",
+            f"no 'ctid': the {source.kind.value} cannot be published to Credential Engine's registry",
+            source.positions.of_value(("id",)),
+            "add a line such as: ctid: ce-" + str(uuid.uuid4()) + " (a new UUID; never change it once published)",
+        )
 
 
 def _check_duplicate_ids(sources: Iterable[Source]) -> Iterator[Diagnostic]:
@@ -427,6 +439,7 @@ FILE_RULES: tuple[tuple[frozenset[Kind], FileRule], ...] = (
     (frozenset(Kind), _check_control_characters),
     (frozenset({Kind.SITE, Kind.CREDENTIAL, Kind.STACK}), _check_reserved_names),
     (CONTENT, _check_id_matches_file),
+    (CONTENT, _check_ctid),
     (frozenset({Kind.CREDENTIAL}), check_public_components),
     (frozenset({Kind.CREDENTIAL}), _check_evidence_references),
     (CONTENT, _check_jurisdictions),

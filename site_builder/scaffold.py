@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from importlib import resources
 from pathlib import Path
 
@@ -35,7 +36,7 @@ def write_skeleton(kind: str, new_id: str, content: Path) -> Path:
     text = resources.files("site_builder.skeletons").joinpath(skeleton).read_text("utf-8")
     try:
         with open(target, "x", encoding="utf-8") as file:  # "x" fails on any existing name, links included
-            file.write(text.replace("{id}", new_id))
+            file.write(text.replace("{id}", new_id).replace("{ctid}", f"ce-{uuid.uuid4()}"))
     except FileExistsError:
         raise ScaffoldError(f"{target} already exists") from None
     return target

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import string
+import uuid
 from importlib import resources
 from pathlib import Path
 
@@ -51,6 +52,7 @@ def init_catalog(target: Path, version: str, tool_url: str = TOOL_URL, *, force:
         text = folder.joinpath(starter).read_text("utf-8")
         if starter in ("pages.yml", "README.md"):
             text = string.Template(text).substitute(values)
+        text = text.replace("{ctid}", f"ce-{uuid.uuid4()}")  # each catalog's items get their own identifiers
         path.write_text(text, encoding="utf-8")
         written.append(path)
     for empty in ("content/badges", "content/reviews"):
