@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from catalog.content import read_catalog, resolve_today
+from catalog.check import CheckOptions, check_catalog, resolve_today
 from site_builder.build import BuildOptions, build
 from site_builder.urls import SiteUrls
 
@@ -64,7 +64,7 @@ def folder_size(folder: Path) -> int:
 def measure(content: Path, label: str, out: Path) -> None:
     today = resolve_today("2026-11-24")
     started = time.perf_counter()
-    result = read_catalog(content, today)
+    result = check_catalog(content, CheckOptions(today))
     validated = time.perf_counter() - started
     assert result.catalog is not None, [d.format() for d in result.diagnostics[:5]]
     timings = {}
@@ -75,11 +75,18 @@ def measure(content: Path, label: str, out: Path) -> None:
         assert outcome.written, [d.format() for d in outcome.diagnostics[:5]]
     pages = sum(1 for _ in out.rglob("*.html"))
     bundle = folder_size(out / "pagefind")
+    site = folder_size(out)
+    count = len(result.catalog.credentials)
+    largest_html = max(out.rglob("*.html"), key=lambda p: p.stat().st_size)
+    largest_json = max((*out.rglob("*.json"), *out.rglob("*.jsonl")), key=lambda p: p.stat().st_size)
     print(
-        f"{label:>10}: {len(result.catalog.credentials):>6} credentials | validate {validated:6.2f}s | "
+        f"{label:>10}: {count:>6} credentials | validate {validated:6.2f}s | "
         f"build without search {timings[False]:6.2f}s | build with search {timings[True]:6.2f}s "
         f"(indexing ~{timings[True] - timings[False]:5.2f}s) | {pages} pages | "
-        f"pagefind bundle {bundle / 1e6:6.1f} MB | site {folder_size(out) / 1e6:6.1f} MB",
+        f"pagefind bundle {bundle / 1e6:6.1f} MB | site {site / 1e6:6.1f} MB "
+        f"({(site - bundle) / 1e6:6.1f} MB without search, {(site - bundle) / count / 1e3:5.1f} KB per credential) | "
+        f"largest page {largest_html.relative_to(out)} {largest_html.stat().st_size / 1e3:,.0f} KB | "
+        f"largest JSON {largest_json.relative_to(out)} {largest_json.stat().st_size / 1e6:,.1f} MB",
         flush=True,
     )
 

@@ -313,6 +313,8 @@ class Site:
     language: str = "en"
     contact: str | None = None
     glossary: tuple[tuple[str, str], ...] = ()
+    page_size: int = 60
+    """Rows per list page, so no page grows with the catalog."""
     search_hints: tuple[str, ...] = ()
     """Example searches for the search box."""
     credit_units: tuple[tuple[str, str], ...] = ()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 import re
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -160,7 +159,8 @@ def _check_ctid(source: Source, facts: FileFacts) -> Iterator[Diagnostic]:
             "V015",
             f"no 'ctid': the {source.kind.value} cannot be published to Credential Engine's registry",
             source.positions.of_value(("id",)),
-            "add a line such as: ctid: ce-" + str(uuid.uuid4()) + " (a new UUID; never change it once published)",
+            "add 'ctid: ce-' and a new UUID (credcat new writes one; or: python3 -c 'import uuid; print(uuid.uuid4())')"
+            " and never change it once published",
         )
 
 

@@ -7,10 +7,12 @@ Keys are sorted when serialised, so the output is byte-stable.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 from typing import Any, Iterable
 
+from catalog.content import Catalog
 from catalog.model import Credential, Stack, public_data
 from catalog.recognition import RecognitionEntry
 from site_builder import urls
@@ -42,11 +44,42 @@ def to_json(data: Any) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def json_document(fields: dict[str, Any], lists: dict[str, list[str]]) -> str:
-    """A JSON object whose `lists` are made of already-encoded items, so no record is encoded twice."""
-    parts = [f"{json.dumps(key)}:{to_json(value)}" for key, value in fields.items()]
-    parts += [f"{json.dumps(key)}:[{','.join(items)}]" for key, items in lists.items()]
-    return "{" + ",".join(parts) + "}\n"
+CATALOG_INDEX = "catalog.json"
+CATALOG_FORMAT = 2
+"""The version of catalog.json's shape (schemas/catalog.schema.json); raised when a field changes meaning."""
+
+
+def catalog_index(catalog: Catalog, site_urls: SiteUrls, today: datetime.date, tool_version: str) -> dict[str, Any]:
+    """The machine index of the catalog: what there is and where each complete record lives.
+
+    Kept small at any size (a few hundred bytes per item): the complete records are each item's own
+    credential.json or stack.json. A full dump in one file would pass 10 MB near 1,500 credentials
+    (about 7 KB a record) and double the site's size, so there is none.
+    """
+
+    def entry(kind: str, item: Credential | Stack, record_file: str) -> dict[str, Any]:
+        page = urls.item(kind, item.id)
+        data: dict[str, Any] = {
+            "id": item.id,
+            "title": item.title,
+            "label": item.label,
+            "status": item.status,
+            "url": site_urls.public(page),
+            "record": site_urls.public(page + record_file),
+        }
+        if isinstance(item, Credential):
+            data["version"] = item.version
+            data["updated"] = item.updated.isoformat() if item.updated else None
+        return data
+
+    return {
+        "version": CATALOG_FORMAT,
+        "title": catalog.site.title,
+        "built": today.isoformat(),
+        "generator": {"name": "credential-catalog", "version": tool_version},
+        "credentials": [entry("credential", c, "credential.json") for c in catalog.credentials],
+        "stacks": [entry("stack", s, "stack.json") for s in catalog.stacks],
+    }
 
 
 OB3_CONTEXT = ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]

@@ -27,9 +27,10 @@ from catalog.recognition import (
 )
 from site_builder import formatting, urls, views
 from site_builder.exports import (
+    CATALOG_INDEX,
     achievement,
+    catalog_index,
     credential_record,
-    json_document,
     recognition_csv,
     stack_record,
     to_json,
@@ -71,7 +72,7 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
     """Every file of the site, in a stable order."""
     catalog, site_urls, quality = inputs.catalog, inputs.urls, inputs.quality
     base = PageView(catalog.site, urls.HOME, inputs.drafts, inputs.search, inputs.today, inputs.tool_version)
-    # Each public record is built once and used both for its own file and for catalog.json.
+    # Each public record is built once, for its own file (catalog.json is an index pointing at them).
     records = {
         c.id: to_json(credential_record(c, catalog.stacks_of.get(c.id, ()), site_urls)) for c in catalog.credentials
     }
@@ -81,8 +82,8 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
 
     pages: list[Page] = [
         _page(views.home_page(base, catalog), "home.html"),
-        _page(views.credential_list_page(base, catalog), "credentials.html"),
-        _page(views.stack_list_page(base, catalog), "stacks.html"),
+        *(_page(view, "credentials.html") for view in views.credential_list_pages(base, catalog)),
+        *(_page(view, "stacks.html") for view in views.stack_list_pages(base, catalog)),
         Page("404.html", "404.html", views.not_found_page(base)),
     ]
     for credential in catalog.credentials:
@@ -97,9 +98,10 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
     for stack in catalog.stacks:
         pages.append(_page(views.stack_page(base, catalog, stack, quality), "stack.html"))
         pages.append(Page(urls.stack(stack.id, "stack.json"), text=stack_records[stack.id] + "\n"))
-    pages.append(_page(views.quality_page(base, quality, catalog), "quality.html"))
+    pages += [_page(view, "quality.html") for view in views.quality_pages(base, quality, catalog)]
     entries = by_jurisdiction(catalog)
-    pages.append(_page(views.recognition_page(base, catalog, entries, recognition_matrix(catalog)), "recognition.html"))
+    matrix = recognition_matrix(catalog)
+    pages += [_page(view, "recognition.html") for view in views.recognition_pages(base, catalog, entries, matrix)]
     pages.append(
         Page(urls.RECOGNITION + views.RECOGNITION_CSV, text=recognition_csv(recognition_entries(catalog), site_urls))
     )
@@ -109,18 +111,8 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
         pages.append(Page(state.csv, text=recognition_csv(entries[jurisdiction.code], site_urls)))
     pages.append(
         Page(
-            "catalog.json",
-            text=json_document(
-                {
-                    "title": catalog.site.title,
-                    "built": inputs.today.isoformat(),
-                    "generator": {"name": "credential-catalog", "version": inputs.tool_version},
-                },
-                {
-                    "credentials": [records[c.id] for c in catalog.credentials],
-                    "stacks": [stack_records[s.id] for s in catalog.stacks],
-                },
-            ),
+            CATALOG_INDEX,
+            text=to_json(catalog_index(catalog, site_urls, inputs.today, inputs.tool_version)) + "\n",
         )
     )
     if site_urls.origin:

@@ -47,6 +47,8 @@ if TYPE_CHECKING:  # referencing exports Registry but not the Resolver type its 
 
 PUBLISHED = ("credential", "stack", "site", "profile", "review")
 """The kinds of file an author edits, each published as `<kind>.schema.json`."""
+OUTPUTS = ("catalog",)
+"""What the site itself writes for machines (catalog.json), published the same way."""
 SHARED = ("common",)
 """Schemas that only hold definitions for the others; inlined, never published on their own."""
 SCHEMA_PACKAGE = "catalog.schema"
@@ -71,7 +73,7 @@ def published_schemas() -> dict[str, bytes]:
     registry: referencing.Registry[Any] = referencing.Registry().with_resources(
         (contents["$id"], referencing.Resource.from_contents(contents)) for contents in sources.values()
     )
-    return {file_name(kind): _to_json(published_schema(sources[kind], registry)) for kind in PUBLISHED}
+    return {file_name(kind): _to_json(published_schema(sources[kind], registry)) for kind in (*PUBLISHED, *OUTPUTS)}
 
 
 def published_schema(source: dict[str, Any], registry: referencing.Registry[Any]) -> dict[str, Any]:
@@ -87,7 +89,7 @@ def _read_sources() -> dict[str, dict[str, Any]]:
     """Every schema, published and shared, by kind, parsed from the YAML shipped in the package."""
     folder = resources.files(SCHEMA_PACKAGE)
     sources: dict[str, dict[str, Any]] = {}
-    for kind in (*PUBLISHED, *SHARED):
+    for kind in (*PUBLISHED, *OUTPUTS, *SHARED):
         contents = yaml.safe_load(folder.joinpath(f"{kind}.schema.yaml").read_text("utf-8"))
         if not isinstance(contents, dict) or "$id" not in contents:
             raise ValueError(f"{kind}.schema.yaml: not a schema with an $id")

@@ -85,6 +85,11 @@ def jurisdiction(code: str) -> str:
     return f"{RECOGNITION}{code.lower()}/"
 
 
+def page(target: str, number: int) -> str:
+    """Page `number` of a paginated list: the list's own address for the first, `page/N/` after it."""
+    return target if number == 1 else f"{target}page/{number}/"
+
+
 def output_file(target: str) -> str:
     """The file that serves a target: a folder's index.html, or the file itself."""
     return target + "index.html" if target == HOME or target.endswith("/") else target

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, fields
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence, TypeVar
 
 from catalog.content import Catalog
 from catalog.labels import StackFacts
@@ -48,6 +48,47 @@ class PageView:
 
 
 @dataclass(frozen=True, slots=True)
+class Pagination:
+    """Where one page sits in a paginated list, with stable addresses for every page."""
+
+    number: int
+    """From 1."""
+    targets: tuple[str, ...]
+    """The address of every page of the list, in order."""
+    first_item: int
+    last_item: int
+    total: int
+
+    @property
+    def count(self) -> int:
+        return len(self.targets)
+
+    @property
+    def previous(self) -> str | None:
+        return self.targets[self.number - 2] if self.number > 1 else None
+
+    @property
+    def next(self) -> str | None:
+        return self.targets[self.number] if self.number < self.count else None
+
+
+T = TypeVar("T")
+
+
+def paginate(items: Sequence[T], size: int, target: str) -> list[tuple[tuple[T, ...], Pagination]]:
+    """The items in pages of `size` (at least one page, even when empty), each with its place."""
+    count = max(1, -(-len(items) // size))
+    targets = tuple(urls.page(target, n) for n in range(1, count + 1))
+    return [
+        (
+            tuple(items[(n - 1) * size : n * size]),
+            Pagination(n, targets, min(len(items), (n - 1) * size + 1), min(len(items), n * size), len(items)),
+        )
+        for n in range(1, count + 1)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
 class HomePage(PageView):
     featured: tuple[tuple[Stack, StackFacts], ...]
 
@@ -56,12 +97,15 @@ class HomePage(PageView):
 class CredentialListPage(PageView):
     count: int
     areas: tuple[tuple[str, tuple[Credential, ...]], ...]
+    """This page's credentials, by area."""
+    pagination: Pagination
 
 
 @dataclass(frozen=True, slots=True)
 class StackListPage(PageView):
     stacks: tuple[tuple[Stack, StackFacts], ...]
-    """By title."""
+    """This page's stacks, by title."""
+    pagination: Pagination
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +126,9 @@ class CredentialPage(PageView):
     met_count: int
     decided_by: tuple[str, ...]
     """Who decided each verdict, in words, in the order of `verdicts`."""
+    why: tuple[str, ...]
+    """Each verdict's reasons; empty where it says nothing the standard's own page does not (kept
+    off every credential page, which would otherwise repeat the same text thousands of times)."""
     contact_email: str | None
     has_achievement: bool
     indexed: bool
@@ -123,7 +170,8 @@ class QualityPage(PageView):
     stacks: tuple[tuple[StackQuality, tuple[tuple[Credential, str], ...]], ...]
     """Each published stack's verdict, with the members that keep it from meeting every standard."""
     credentials: tuple[CredentialQuality, ...]
-    """By title."""
+    """This page's credentials, by title."""
+    pagination: Pagination
     misses: tuple[tuple[CredentialQuality, tuple[Verdict, ...]], ...]
     """Credentials that miss something, by title, with the verdicts that are not met."""
 
@@ -133,7 +181,8 @@ class RecognitionPage(PageView):
     jurisdictions: tuple[tuple[str, str, int], ...]
     """(code, name, number of statements) in site.yaml order."""
     groups: tuple[tuple[str, str, tuple[MatrixRow, ...]], ...]
-    """(heading, subject, rows): stacks, then credentials."""
+    """(heading, subject, rows) of this page: stacks, then credentials."""
+    pagination: Pagination
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,15 +213,30 @@ def home_page(base: PageView, catalog: Catalog) -> HomePage:
     return HomePage(*_base(base, urls.HOME), featured=featured)
 
 
-def credential_list_page(base: PageView, catalog: Catalog) -> CredentialListPage:
-    return CredentialListPage(
-        *_base(base, urls.CREDENTIALS), count=len(catalog.credentials), areas=group_by_area(catalog.credentials)
-    )
+def credential_list_pages(base: PageView, catalog: Catalog) -> list[CredentialListPage]:
+    """Every credential, by area then title, in pages: without JavaScript each is reachable from one."""
+    ordered = [c for _, group in group_by_area(catalog.credentials) for c in group]
+    return [
+        CredentialListPage(
+            *_base(base, urls.page(urls.CREDENTIALS, pagination.number)),
+            count=len(ordered),
+            areas=group_by_area(page),
+            pagination=pagination,
+        )
+        for page, pagination in paginate(ordered, catalog.site.page_size, urls.CREDENTIALS)
+    ]
 
 
-def stack_list_page(base: PageView, catalog: Catalog) -> StackListPage:
+def stack_list_pages(base: PageView, catalog: Catalog) -> list[StackListPage]:
     ordered = sorted(catalog.stacks, key=lambda s: s.title)
-    return StackListPage(*_base(base, urls.STACKS), stacks=tuple((s, catalog.facts[s.id]) for s in ordered))
+    return [
+        StackListPage(
+            *_base(base, urls.page(urls.STACKS, pagination.number)),
+            stacks=tuple((s, catalog.facts[s.id]) for s in page),
+            pagination=pagination,
+        )
+        for page, pagination in paginate(ordered, catalog.site.page_size, urls.STACKS)
+    ]
 
 
 def not_found_page(base: PageView) -> PageView:
@@ -206,6 +270,7 @@ def credential_page(
         verdicts=verdicts,
         met_count=sum(verdict.status == MET for verdict in assessed.verdicts),
         decided_by=tuple(_decided_by(verdict) for verdict in assessed.verdicts),
+        why=tuple(_why(standard, verdict) for standard, verdict in verdicts),
         contact_email=credential.issuer.email or catalog.site.contact,
         has_achievement=has_achievement,
         indexed=not credential.is_draft,
@@ -243,35 +308,66 @@ def stack_page(base: PageView, catalog: Catalog, stack: Stack, quality: QualityR
     )
 
 
-def quality_page(base: PageView, report: QualityReport, catalog: Catalog) -> QualityPage:
+def quality_pages(base: PageView, report: QualityReport, catalog: Catalog) -> list[QualityPage]:
+    """The dashboard: every page leads with the counts per standard, then pages through the
+    credentials and stacks (and what each of them misses), so no page grows with the catalog."""
     active = [c for c in report.credentials if c.status != "draft"]
-    by_title = tuple(sorted(report.credentials, key=lambda c: c.title))
+    by_title = sorted(report.credentials, key=lambda c: c.title)
     published_stacks = {s.id for s in catalog.stacks}
-    return QualityPage(
-        *_base(base, urls.QUALITY),
-        profile=report.profile,
-        active_count=len(active),
-        overall={status: sum(c.overall == status for c in active) for status in (MET, REVIEW, NOT_MET)},
-        by_standard=tuple((s, report.counts(s.id), _deciders(s, active)) for s in report.profile.standards),
-        stacks=tuple(
-            (s, tuple((catalog.by_id[m], status) for m, status in s.short_of))
-            for s in sorted(report.stacks, key=lambda s: s.title)
-            if s.id in published_stacks
-        ),
-        credentials=by_title,
-        misses=tuple((c, tuple(v for v in c.verdicts if v.status != MET)) for c in by_title if not c.meets_all),
-    )
+    stacks = [s for s in sorted(report.stacks, key=lambda s: s.title) if s.id in published_stacks]
+    overall = {status: sum(c.overall == status for c in active) for status in (MET, REVIEW, NOT_MET)}
+    by_standard = tuple((s, report.counts(s.id), _deciders(s, active)) for s in report.profile.standards)
+    size = catalog.site.page_size
+    credential_pages = paginate(by_title, size, urls.QUALITY)
+    stack_pages = paginate(stacks, size, urls.QUALITY)
+    pages = []
+    for index, (credentials, pagination) in enumerate(credential_pages):
+        own_stacks = stack_pages[index][0] if index < len(stack_pages) else ()
+        if index == len(credential_pages) - 1:  # more stacks than credential pages: the last page takes them
+            own_stacks += tuple(s for page, _ in stack_pages[index + 1 :] for s in page)
+        pages.append(
+            QualityPage(
+                *_base(base, urls.page(urls.QUALITY, pagination.number)),
+                profile=report.profile,
+                active_count=len(active),
+                overall=overall,
+                by_standard=by_standard,
+                stacks=tuple((s, tuple((catalog.by_id[m], status) for m, status in s.short_of)) for s in own_stacks),
+                credentials=credentials,
+                pagination=pagination,
+                misses=tuple(
+                    (c, unmet) for c in credentials if (unmet := tuple(v for v in c.verdicts if v.status == NOT_MET))
+                ),
+            )
+        )
+    return pages
 
 
-def recognition_page(
+def recognition_pages(
     base: PageView, catalog: Catalog, entries: Mapping[str, tuple[RecognitionEntry, ...]], matrix: tuple[MatrixRow, ...]
+) -> list[RecognitionPage]:
+    """The matrix of every stack and credential by state, in pages (each state's own page lists all)."""
+    jurisdictions = tuple((j.code, j.name, len(entries[j.code])) for j in catalog.site.jurisdictions)
+    return [
+        _recognition_page(base, jurisdictions, rows, pagination)
+        for rows, pagination in paginate(matrix, catalog.site.page_size, urls.RECOGNITION)
+    ]
+
+
+def _recognition_page(
+    base: PageView,
+    jurisdictions: tuple[tuple[str, str, int], ...],
+    matrix: tuple[MatrixRow, ...],
+    pagination: Pagination,
 ) -> RecognitionPage:
     return RecognitionPage(
-        *_base(base, urls.RECOGNITION),
-        jurisdictions=tuple((j.code, j.name, len(entries[j.code])) for j in catalog.site.jurisdictions),
+        *_base(base, urls.page(urls.RECOGNITION, pagination.number)),
+        jurisdictions=jurisdictions,
+        pagination=pagination,
         groups=tuple(
-            (heading, subject, tuple(row for row in matrix if row.kind == kind))
+            (heading, subject, rows)
             for heading, subject, kind in (("Stacks", "Stack", "stack"), ("Credentials", "Credential", "credential"))
+            if (rows := tuple(row for row in matrix if row.kind == kind))
         ),
     )
 
@@ -300,6 +396,14 @@ def jurisdiction_page(
         groups=groups,
         csv=urls.jurisdiction(jurisdiction.code) + RECOGNITION_CSV,
     )
+
+
+def _why(standard: Standard, verdict: Verdict) -> str:
+    if verdict.status == MET and verdict.decided_by == DATA:
+        return "Every data check passes."
+    if verdict.status == REVIEW and not any("judged version" in reason for reason in verdict.reasons):
+        return "Awaits a reviewer's judgement (see the standard)."
+    return "; ".join(verdict.reasons)
 
 
 def _decided_by(verdict: Verdict) -> str:

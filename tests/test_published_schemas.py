@@ -16,7 +16,7 @@ import yaml
 
 from catalog.contract import schema_validator
 from site_builder.cli import main
-from site_builder.schemas import PUBLISHED, file_name, published_schemas
+from site_builder.schemas import OUTPUTS, PUBLISHED, file_name, published_schemas
 from tests.conftest import REPO
 
 SCHEMAS = REPO / "schemas"
@@ -57,9 +57,26 @@ def read_data(path: Path) -> Any:
 # --- (a) the committed files are what the YAML gives -------------------------------------------
 
 
-def test_published_set_is_one_file_per_kind_an_author_edits() -> None:
-    assert sorted(published_schemas()) == sorted(f"{kind}.schema.json" for kind in PUBLISHED)
+def test_published_set_is_one_file_per_kind_an_author_edits_and_the_catalog_index() -> None:
+    assert sorted(published_schemas()) == sorted(f"{kind}.schema.json" for kind in (*PUBLISHED, *OUTPUTS))
     assert set(PUBLISHED) == {"credential", "stack", "site", "profile", "review"}
+    assert OUTPUTS == ("catalog",)
+
+
+def test_a_built_catalog_index_follows_its_published_schema(make_content, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "site"
+    assert main(["build", "--content", str(make_content()), "--out", str(out), "--no-search"]) == 0
+    index = json.loads((out / "catalog.json").read_text(encoding="utf-8"))
+    schema = json.loads(published_schemas()["catalog.schema.json"])
+    jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(index)
+    assert [c["id"] for c in index["credentials"]] == ["alpha", "beta"] and [s["id"] for s in index["stacks"]] == [
+        "pair"
+    ]
+    for entry in index["credentials"] + index["stacks"]:
+        own = json.loads((out / entry["record"].removeprefix("/")).read_text(encoding="utf-8"))
+        assert own["id"] == entry["id"] and own["title"] == entry["title"] and own["url"] == entry["url"]
+    broken = dict(index, version=1)
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors(broken))
 
 
 def test_committed_schemas_are_current() -> None:
