@@ -125,7 +125,10 @@ def test_quality_verdicts_are_on_credential_pages_and_the_dashboard(sample_site:
         "QAS-07: Resources, exemplars and collaboration Not met Data checks no exemplar submission among the resources"
         in gap
     )
-    assert "QAS-01: One discrete skill Awaits review Awaits a reviewer Awaits a reviewer's judgement (see the standard)" in gap
+    assert (
+        "QAS-01: One discrete skill Awaits review Awaits a reviewer Awaits a reviewer's judgement (see the standard)"
+        in gap
+    )
     full = page_text(sample_site, "credentials/exit-tickets")
     assert "meets 14 of 14 standards, so it meets every standard" in full
     assert "Self-assessment by R. Alvarez (Sample Educator Learning Collaborative), 2026-10-01" in full
