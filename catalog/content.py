@@ -7,7 +7,7 @@ below turn one valid file into its model object.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Any, Mapping
 
 from catalog.labels import StackFacts, label_stack
 from catalog.model import Credential, Issuer, Jurisdiction, Site, Stack, from_data
@@ -59,6 +59,16 @@ class Catalog:
         return tuple(self.stack_by_id[stack_id] for stack_id in self.stacks_of.get(credential.id, ()))
 
 
+def _long_forms(data: dict[str, Any]) -> dict[str, Any]:
+    """The short forms authors may write, in their one long form: an evaluation level given as a
+    plain name becomes {name: ...}."""
+    evaluation = data.get("evaluation")
+    if not isinstance(evaluation, dict):
+        return data
+    levels = [{"name": level} if isinstance(level, str) else level for level in evaluation.get("levels", [])]
+    return {**data, "evaluation": {**evaluation, "levels": levels}}
+
+
 def site_model(source: Source) -> Site:
     """The site settings of a valid site.yaml (a jurisdiction may be written `NC: North Carolina`)."""
     jurisdictions = tuple(
@@ -82,7 +92,7 @@ def credential_model(source: Source, default_issuer: Issuer) -> Credential:
     issuer = from_data(Issuer, source.data["issuer"]) if "issuer" in source.data else default_issuer
     credential: Credential = from_data(
         Credential,
-        source.data,
+        _long_forms(source.data),
         source=source.location,
         issuer=issuer,
         description=source.body,

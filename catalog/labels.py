@@ -17,6 +17,7 @@ from catalog.readability import flesch_kincaid_grade, sentences
 
 ROLE_ORDER = (
     "teacher",
+    "pre_service_teacher",
     "paraprofessional",
     "instructional_support",
     "operational_support",

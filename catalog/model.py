@@ -80,13 +80,57 @@ class Criterion:
     criterion: str
     evidence: tuple[str, ...]
     look_fors: tuple[str, ...] = ()
+    levels: tuple[tuple[str, str], ...] = ()
+    """(level name, what this criterion looks like at that level)."""
+
+    def at_level(self, name: str) -> str | None:
+        return dict(self.levels).get(name)
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluationLevel:
+    name: str
+    description: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Evaluation:
-    levels: tuple[str, ...]
+    levels: tuple[EvaluationLevel, ...]
     passing: str
     criteria: tuple[Criterion, ...]
+
+    @property
+    def level_names(self) -> tuple[str, ...]:
+        return tuple(level.name for level in self.levels)
+
+    @property
+    def passing_level(self) -> str | None:
+        """The level a criterion must reach to pass, when the passing rule names exactly one."""
+        named = [name for name in self.level_names if name.lower() in self.passing.lower()]
+        longest = max(named, key=len, default=None)  # 'Not yet demonstrated' also contains 'demonstrated'
+        named = [n for n in named if longest is None or n == longest or n.lower() not in longest.lower()]
+        return named[0] if len(named) == 1 else None
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    days: int | None = None
+    weeks: int | None = None
+    months: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Requirements:
+    students: bool = False
+    video: bool = False
+    consent: bool = False
+    observation: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Enroll:
+    url: str
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +290,11 @@ class Credential:
     badge: Badge | None = None
     record: Record | None = None
     review: Review | None = None
+    duration: Duration | None = None
+    requirements: Requirements = field(default_factory=Requirements)
+    prerequisites: tuple[str, ...] = ()
+    prior_knowledge: str | None = None
+    enroll: Enroll | None = None
     label_at: Location | None = field(default=None, metadata=INTERNAL)
 
     @property
@@ -276,6 +325,7 @@ class Stack:
     sequence: str = "ordered"
     completion: Completion = field(default_factory=Completion)
     licensure_fit: tuple[LicensureFitRow, ...] = ()
+    enroll: Enroll | None = None
     label_at: Location | None = field(default=None, metadata=INTERNAL)
 
     @property
@@ -313,6 +363,8 @@ class Site:
     language: str = "en"
     contact: str | None = None
     glossary: tuple[tuple[str, str], ...] = ()
+    enroll: Enroll | None = None
+    """Where earners sign up for a credential that names no enroll of its own."""
     page_size: int = 60
     """Rows per list page, so no page grows with the catalog."""
     search_hints: tuple[str, ...] = ()

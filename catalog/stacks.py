@@ -154,3 +154,86 @@ def check_licensure_fit(
                 source.positions.of_value(("licensure_fit", index, "credit", "amount")),
                 "state the members' total, or say 'basis: stack' if the recognizer set the stack's credit itself",
             )
+
+
+def check_prerequisites(
+    credentials: Iterable[Source], stacks: Iterable[Source], unreadable: Iterable[str] = ()
+) -> Iterator[Diagnostic]:
+    """Prerequisites name real credentials (R014), never form a cycle (R015), and point at published
+    ones (R016, a warning); a stack earned in order never puts a credential before its prerequisite (S009)."""
+    sources = list(credentials)
+    status = {c.stem: c.data.get("status", "active") for c in sources}
+    known = set(status) | set(unreadable)
+    requires: dict[str, list[str]] = {}
+    for source in sources:
+        prerequisites = source.data.get("prerequisites")
+        if not isinstance(prerequisites, list):
+            continue
+        requires[source.stem] = []
+        for index, prerequisite in enumerate(prerequisites):
+            if not isinstance(prerequisite, str):
+                continue
+            at = source.positions.of_value(("prerequisites", index))
+            if prerequisite not in known:
+                yield error(
+                    "R014",
+                    f"unknown prerequisite '{prerequisite}'",
+                    at,
+                    did_you_mean(prerequisite, known) or "give the id of a credential in content/credentials/",
+                )
+                continue
+            requires[source.stem].append(prerequisite)
+            if status.get(prerequisite) in ("draft", "retired") and source.data.get("status", "active") == "active":
+                yield warning(
+                    "R016",
+                    f"prerequisite '{prerequisite}' is {status[prerequisite]}: earners cannot start it",
+                    at,
+                    "publish it, or remove it from the prerequisites",
+                )
+    yield from _prerequisite_cycles(sources, requires)
+    for stack in stacks:
+        members = stack.data.get("credentials")
+        if stack.data.get("sequence", "ordered") != "ordered" or not isinstance(members, list):
+            continue
+        position = {member: index for index, member in enumerate(members) if isinstance(member, str)}
+        for member, index in position.items():
+            for prerequisite in requires.get(member, ()):
+                if position.get(prerequisite, -1) > index:
+                    yield error(
+                        "S009",
+                        f"the stack is earned in order, but '{member}' comes before its prerequisite '{prerequisite}'",
+                        stack.positions.of_value(("credentials", index)),
+                        f"list '{prerequisite}' before '{member}', or set sequence: any_order",
+                    )
+
+
+def _prerequisite_cycles(sources: list[Source], requires: Mapping[str, list[str]]) -> Iterator[Diagnostic]:
+    """Each cycle once, reported at the prerequisite that closes it (a depth-first walk, linear)."""
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    by_stem = {source.stem: source for source in sources}
+
+    def visit(node: str, path: list[str]) -> Iterator[Diagnostic]:
+        state[node] = 1
+        for index, prerequisite in enumerate(requires.get(node, ())):
+            if state.get(prerequisite) == 1:
+                cycle = (
+                    path[path.index(prerequisite) :] + [node, prerequisite]
+                    if prerequisite in path
+                    else [node, prerequisite]
+                )
+                source = by_stem[node]
+                listed = source.data.get("prerequisites", [])
+                at = source.positions.of_value(("prerequisites", listed.index(prerequisite)))
+                yield error(
+                    "R015",
+                    "prerequisites form a cycle: " + " -> ".join(dict.fromkeys(cycle)) + f" -> {prerequisite}",
+                    at,
+                    "no credential can be a prerequisite of itself, directly or through others",
+                )
+            elif prerequisite not in state and prerequisite in requires:
+                yield from visit(prerequisite, path + [node])
+        state[node] = 2
+
+    for node in requires:
+        if node not in state:
+            yield from visit(node, [])

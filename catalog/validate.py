@@ -23,7 +23,7 @@ from catalog.labels import check_label
 from catalog.recognition import RECONFIRM_AFTER_MONTHS, needs_reconfirmation
 from catalog.schema_errors import check_schema, field_name
 from catalog.sources import CONTROL_CHARACTER, Kind, LoadResult, Source
-from catalog.stacks import check_stack_members
+from catalog.stacks import check_prerequisites, check_stack_members
 from catalog.vocabulary import BUILTIN_UNITS, BUILTIN_USES
 
 
@@ -74,11 +74,12 @@ def validate_file(source: Source, facts: FileFacts) -> list[Diagnostic]:
 
 
 def validate_across(loaded: LoadResult) -> list[Diagnostic]:
-    """The problems only the set of files shows: duplicate ids and stack members."""
+    """The problems only the set of files shows: duplicate ids, stack members, prerequisites."""
     return [
         *_check_duplicate_ids(loaded.credentials),
         *_check_duplicate_ids(loaded.stacks),
         *check_stack_members(loaded.stacks, loaded.credentials, loaded.unreadable_credentials),
+        *check_prerequisites(loaded.credentials, loaded.stacks, loaded.unreadable_credentials),
     ]
 
 
@@ -268,6 +269,28 @@ def _check_evidence_references(source: Source, facts: FileFacts) -> Iterator[Dia
                 )
 
 
+def _check_rubric_levels(source: Source, facts: FileFacts) -> Iterator[Diagnostic]:
+    """A criterion may describe each level, but only levels the rating scale has."""
+    evaluation = source.data.get("evaluation")
+    if not isinstance(evaluation, dict) or not isinstance(evaluation.get("levels"), list):
+        return
+    names = [
+        str(level.get("name") if isinstance(level, dict) else level)
+        for level in evaluation["levels"]
+        if level is not None
+    ]
+    for index, criterion in _items(evaluation, "criteria"):
+        described = criterion.get("levels")
+        for name in described if isinstance(described, dict) else ():
+            if name not in names:
+                yield error(
+                    "R013",
+                    f"criterion '{criterion.get('id')}' describes level '{name}', which is not on the rating scale",
+                    source.positions.of_key(("evaluation", "criteria", index, "levels", name)),
+                    join_hints(did_you_mean(str(name), names), "levels: " + ", ".join(names)),
+                )
+
+
 def _check_jurisdictions(source: Source, facts: FileFacts) -> Iterator[Diagnostic]:
     codes = facts.jurisdictions
     if codes is None:
@@ -442,6 +465,7 @@ FILE_RULES: tuple[tuple[frozenset[Kind], FileRule], ...] = (
     (CONTENT, _check_ctid),
     (frozenset({Kind.CREDENTIAL}), check_public_components),
     (frozenset({Kind.CREDENTIAL}), _check_evidence_references),
+    (frozenset({Kind.CREDENTIAL}), _check_rubric_levels),
     (CONTENT, _check_jurisdictions),
     (CONTENT, _check_vocabulary),
     (CONTENT, _check_sources),

@@ -10,10 +10,11 @@ import csv
 import datetime
 import io
 import json
+import re
 from typing import Any, Iterable
 
 from catalog.content import Catalog
-from catalog.model import Credential, Stack, public_data
+from catalog.model import Credential, Criterion, Stack, public_data
 from catalog.recognition import RecognitionEntry
 from site_builder import urls
 from site_builder.urls import SiteUrls
@@ -85,7 +86,36 @@ def catalog_index(catalog: Catalog, site_urls: SiteUrls, today: datetime.date, t
 OB3_CONTEXT = ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
 
 
-def achievement(credential: Credential, site_urls: SiteUrls) -> dict[str, Any] | None:
+def result_description(item: Criterion, credential: Credential, page: str) -> dict[str, Any]:
+    """One criterion of the rubric: every level with what it looks like, and the level that passes."""
+    anchor = page + f"#criterion-{item.id}"
+    levels = [
+        {
+            "id": f"{anchor}-{_level_id(level.name)}",
+            "type": ["RubricCriterionLevel"],
+            "name": level.name,
+            **({"description": text} if (text := item.at_level(level.name) or level.description) else {}),
+        }
+        for level in credential.evaluation.levels
+    ]
+    data: dict[str, Any] = {
+        "id": anchor,
+        "type": ["ResultDescription"],
+        "name": item.criterion,
+        "resultType": "RubricCriterionLevel",
+        "allowedValue": list(credential.evaluation.level_names),
+        "rubricCriterionLevel": levels,
+    }
+    if (passing := credential.evaluation.passing_level) is not None:
+        data["requiredLevel"] = f"{anchor}-{_level_id(passing)}"
+    return data
+
+
+def _level_id(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def achievement(credential: Credential, site_urls: SiteUrls, language: str = "en") -> dict[str, Any] | None:
     """The credential as an Open Badges 3.0 Achievement, so a recognizer can verify badges against it.
 
     Achievement ids must be absolute URLs, so this needs a full --base-url (None otherwise).
@@ -112,18 +142,9 @@ def achievement(credential: Credential, site_urls: SiteUrls) -> dict[str, Any] |
         "criteria": {"id": page + "#evaluation", "narrative": criteria},
         "creator": issuer,
         "humanCode": c.id,
-        "inLanguage": "en",
+        "inLanguage": language,
         "tag": sorted({*c.audience.roles, *c.audience.grade_bands, *c.audience.subjects}),
-        "resultDescription": [
-            {
-                "id": page + f"#criterion-{item.id}",
-                "type": ["ResultDescription"],
-                "name": item.criterion,
-                "resultType": "RubricCriterionLevel",
-                "allowedValue": list(c.evaluation.levels),
-            }
-            for item in c.evaluation.criteria
-        ],
+        "resultDescription": [result_description(item, c, page) for item in c.evaluation.criteria],
     }
     alignments = [
         {

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 
 from catalog.labels import Range, StackFacts
-from catalog.model import Cost, Credential
+from catalog.model import Cost, Credential, Duration
 
 
 def number(value: float) -> str:
@@ -52,6 +52,15 @@ def cost_range(facts: StackFacts) -> str:
     if currency is None:
         return "varies by credential (priced in different currencies)"
     return facts.cost.words(lambda amount: money(amount, currency))
+
+
+def duration(value: Duration) -> str:
+    """'6 weeks', '1 month'."""
+    for unit in ("months", "weeks", "days"):
+        amount = getattr(value, unit)
+        if amount:
+            return plural(amount, unit.removesuffix("s"))
+    return ""
 
 
 def long_date(value: datetime.date) -> str:

@@ -26,6 +26,7 @@ from catalog.recognition import (
     recognition_matrix,
 )
 from site_builder import formatting, urls, views
+from site_builder.ctdl import catalog_graph, credential_document, stack_document
 from site_builder.exports import (
     CATALOG_INDEX,
     achievement,
@@ -87,7 +88,7 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
         Page("404.html", "404.html", views.not_found_page(base)),
     ]
     for credential in catalog.credentials:
-        badge_class = achievement(credential, site_urls)
+        badge_class = achievement(credential, site_urls, catalog.site.language)
         view = views.credential_page(
             base, catalog, credential, inputs.descriptions[credential.id], quality, badge_class is not None
         )
@@ -95,9 +96,13 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
         pages.append(Page(urls.credential(credential.id, "credential.json"), text=records[credential.id] + "\n"))
         if badge_class is not None:
             pages.append(Page(urls.credential(credential.id, "achievement.json"), text=to_json(badge_class) + "\n"))
+        if (ctdl := credential_document(credential, catalog, site_urls, inputs.today)) is not None:
+            pages.append(Page(urls.credential(credential.id, "ctdl.json"), text=to_json(ctdl) + "\n"))
     for stack in catalog.stacks:
         pages.append(_page(views.stack_page(base, catalog, stack, quality), "stack.html"))
         pages.append(Page(urls.stack(stack.id, "stack.json"), text=stack_records[stack.id] + "\n"))
+        if (ctdl := stack_document(stack, catalog, site_urls, inputs.today)) is not None:
+            pages.append(Page(urls.stack(stack.id, "ctdl.json"), text=to_json(ctdl) + "\n"))
     pages += [_page(view, "quality.html") for view in views.quality_pages(base, quality, catalog)]
     entries = by_jurisdiction(catalog)
     matrix = recognition_matrix(catalog)
@@ -119,6 +124,8 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
         listed = tuple(page.view.page_path for page in pages if page.view and page.path.endswith("index.html"))
         pages.append(Page("sitemap.xml", "sitemap.xml", views.sitemap_page(base, listed)))
         pages.append(Page("feed.xml", "feed.xml", views.feed_page(base, catalog.credentials)))
+    if (graph := catalog_graph(catalog, site_urls, inputs.today)) is not None:
+        pages.append(Page("ctdl.json", text=to_json(graph) + "\n"))
     pages.append(Page("robots.txt", text=_robots(site_urls)))
     pages.append(Page(".nojekyll", text=""))
     return pages
@@ -178,6 +185,8 @@ def make_environment(site_urls: SiteUrls, today: datetime.date) -> jinja2.Enviro
         last_changed=formatting.last_changed,
         plural=formatting.plural,
         count_range=formatting.count_range,
+        duration=formatting.duration,
+        needs=views.needs,
     )
     environment.globals.update(
         url=site_urls.path,

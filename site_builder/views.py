@@ -13,7 +13,7 @@ from typing import Any, Iterable, Mapping, Sequence, TypeVar
 
 from catalog.content import Catalog
 from catalog.labels import StackFacts
-from catalog.model import Credential, Jurisdiction, RecognitionRow, Site, Stack
+from catalog.model import Credential, Enroll, Jurisdiction, RecognitionRow, Site, Stack
 from catalog.quality import MET, NOT_MET, REVIEW, CredentialQuality, QualityReport, StackQuality, Verdict
 from catalog.quality_profiles import DATA, Profile, Standard
 from catalog.recognition import MatrixRow, RecognitionEntry, approved_members, counts, is_pending
@@ -130,6 +130,13 @@ class CredentialPage(PageView):
     """Each verdict's reasons; empty where it says nothing the standard's own page does not (kept
     off every credential page, which would otherwise repeat the same text thousands of times)."""
     contact_email: str | None
+    needs: tuple[str, ...]
+    """What the evidence needs from the earner's setting, in words."""
+    prerequisites: tuple[Credential, ...]
+    enroll: Enroll | None
+    """Where to start: the credential's own, else the site's."""
+    rubric_levels: bool
+    """Whether the rubric describes its levels (then the table has a column per level)."""
     has_achievement: bool
     indexed: bool
     facets: tuple[tuple[str, str], ...]
@@ -272,6 +279,11 @@ def credential_page(
         decided_by=tuple(_decided_by(verdict) for verdict in assessed.verdicts),
         why=tuple(_why(standard, verdict) for standard, verdict in verdicts),
         contact_email=credential.issuer.email or catalog.site.contact,
+        needs=needs(credential),
+        prerequisites=tuple(catalog.by_id[p] for p in credential.prerequisites if p in catalog.by_id),
+        enroll=credential.enroll or catalog.site.enroll,
+        rubric_levels=any(level.description for level in credential.evaluation.levels)
+        or any(criterion.levels for criterion in credential.evaluation.criteria),
         has_achievement=has_achievement,
         indexed=not credential.is_draft,
         facets=tuple(credential_facets(credential, list(stacks), catalog.site, base.today)),
@@ -396,6 +408,19 @@ def jurisdiction_page(
         groups=groups,
         csv=urls.jurisdiction(jurisdiction.code) + RECOGNITION_CSV,
     )
+
+
+NEED_WORDS = {
+    "students": "a class or group of students",
+    "video": "a video of your teaching",
+    "consent": "consent from parents or students",
+    "observation": "a colleague or coach to observe you",
+}
+
+
+def needs(credential: Credential) -> tuple[str, ...]:
+    """What you will need, in the order an earner plans for it."""
+    return tuple(words for field, words in NEED_WORDS.items() if getattr(credential.requirements, field))
 
 
 def _why(standard: Standard, verdict: Verdict) -> str:

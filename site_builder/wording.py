@@ -18,6 +18,7 @@ WORDS = {
     "clr_2": "Comprehensive Learner Record 2.0",
     "pdf_certificate": "PDF certificate",
     "school_leader": "school leader",
+    "pre_service_teacher": "pre-service teacher",
     "district_leader": "district leader",
     "any_order": "any order",
     "PK": "pre-K",

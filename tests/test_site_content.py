@@ -50,7 +50,7 @@ def test_every_component_of_every_credential_is_on_its_page(sample_site: Path, c
             c.assessment.assessor_training,
             c.assessment.orientation,
         ]
-        expected += [item.criterion for item in c.evaluation.criteria] + list(c.evaluation.levels)
+        expected += [item.criterion for item in c.evaluation.criteria] + list(c.evaluation.level_names)
         expected += [look for item in c.evaluation.criteria for look in item.look_fors]
         expected += [e.name for e in c.evidence] + [e.scope for e in c.evidence] + [e.format for e in c.evidence]
         expected += [r.title for r in c.resources] + [r.citation for r in c.research]
