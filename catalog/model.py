@@ -22,6 +22,8 @@ from catalog.vocabulary import BUILTIN_UNITS, BUILTIN_USES
 INTERNAL: dict[str, bool] = {"internal": True}
 """Field metadata for where a value came from (file, line), as opposed to what the content says.
 Internal fields are never part of a public record."""
+MAPPING: dict[str, bool] = {"mapping": True}
+"""Field metadata for (key, value) pairs written as a mapping in content, and so in records."""
 FROM_BODY: dict[str, bool] = {"from_body": True}
 """Field metadata for a public value that comes from the Markdown body, not the front matter."""
 
@@ -80,7 +82,7 @@ class Criterion:
     criterion: str
     evidence: tuple[str, ...]
     look_fors: tuple[str, ...] = ()
-    levels: tuple[tuple[str, str], ...] = ()
+    levels: tuple[tuple[str, str], ...] = field(default=(), metadata=MAPPING)
     """(level name, what this criterion looks like at that level)."""
 
     def at_level(self, name: str) -> str | None:
@@ -393,7 +395,7 @@ def public_data(value: Any) -> Any:
     optional fields left out, tuples as lists, dates as ISO text."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {
-            f.name: public_data(getattr(value, f.name))
+            f.name: dict(getattr(value, f.name)) if f.metadata.get("mapping") else public_data(getattr(value, f.name))
             for f in dataclasses.fields(value)
             if not f.metadata.get("internal") and getattr(value, f.name) is not None
         }
