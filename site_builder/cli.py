@@ -54,6 +54,9 @@ def _parser() -> argparse.ArgumentParser:
             "--content", type=Path, default=Path("content"), metavar="DIR", help="content folder (default: content)"
         )
         command.add_argument("--strict", action="store_true", help="treat warnings as errors")
+        command.add_argument(
+            "--verbose", action="store_true", help="print every warning (else a repeated code is counted after 5)"
+        )
 
     validate = commands.add_parser("validate", help="check content and report every problem")
     content_options(validate)
@@ -137,10 +140,29 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def report(diagnostics: Sequence[Diagnostic], *, strict: bool) -> None:
-    """Print diagnostics to stderr, promoting warnings to errors under --strict."""
+REPEATS_SHOWN = 5
+"""How many warnings of one code are printed in full before the rest are counted (see --verbose)."""
+
+
+def report(diagnostics: Sequence[Diagnostic], *, strict: bool, verbose: bool = False) -> None:
+    """Print diagnostics to stderr, promoting warnings to errors under --strict.
+
+    Errors are always printed in full. A warning code that repeats across a large catalog
+    (R006 in 300 files) is printed in full a few times, then counted, so the errors stay in
+    sight; --verbose prints every one.
+    """
+    shown: dict[str, int] = {}
+    hidden: dict[str, set[str]] = {}
     for diagnostic in promote(diagnostics, strict):
-        print(diagnostic.format(), file=sys.stderr)
+        seen = shown.get(diagnostic.code, 0)
+        if diagnostic.is_error or verbose or seen < REPEATS_SHOWN:
+            shown[diagnostic.code] = seen + 1
+            print(diagnostic.format(), file=sys.stderr)
+        else:
+            hidden.setdefault(diagnostic.code, set()).add(diagnostic.location.path)
+    for code, paths in hidden.items():
+        count = len(paths)
+        print(f"warning[{code}] in {count} more file{'s' * (count != 1)}; --verbose for all", file=sys.stderr)
 
 
 def promote(diagnostics: Sequence[Diagnostic], strict: bool) -> list[Diagnostic]:
@@ -183,7 +205,7 @@ def _validate(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps([d.as_json() for d in promote(checked.diagnostics, args.strict)], indent=2))
     else:
-        report(checked.diagnostics, strict=args.strict)
+        report(checked.diagnostics, strict=args.strict, verbose=args.verbose)
         if checked.catalog is not None:
             counts = f"{len(checked.catalog.credentials)} credentials, {len(checked.catalog.stacks)} stacks"
         else:
@@ -212,7 +234,7 @@ def _build(args: argparse.Namespace) -> int:
 
     options = build_options(args, args.base_url)
     outcome = build(options)
-    report(outcome.diagnostics, strict=args.strict)
+    report(outcome.diagnostics, strict=args.strict, verbose=args.verbose)
     print(build_summary(outcome, options))
     return EXIT_OK if outcome.written else EXIT_CONTENT
 
@@ -223,7 +245,7 @@ def _serve(args: argparse.Namespace) -> int:
     options = build_options(args, "/")
 
     def on_build(outcome: BuildOutcome) -> None:
-        report(outcome.diagnostics, strict=options.strict)
+        report(outcome.diagnostics, strict=options.strict, verbose=args.verbose)
         print(build_summary(outcome, options) + ("" if outcome.written else "; still serving the last good site"))
         sys.stdout.flush()
 
@@ -242,7 +264,7 @@ def _quality(args: argparse.Namespace) -> int:
 
     today = resolve_today(args.today)
     checked = _check(args)
-    report(checked.diagnostics, strict=args.strict)
+    report(checked.diagnostics, strict=args.strict, verbose=args.verbose)
     if checked.quality is None:
         print("FAILED: the quality profile has errors")
         return EXIT_CONTENT

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.cli import main
+from tests.conftest import FIXTURES
 
 
 def test_clean_content_exits_zero_with_no_diagnostics(make_content, capsys) -> None:
@@ -141,3 +142,22 @@ def test_a_crashing_indexer_is_an_environment_failure(make_content, tmp_path: Pa
     err = capsys.readouterr().err
     assert "search indexing failed, nothing was changed: disk full" in err
     assert not (tmp_path / "site").exists()
+
+
+def test_a_warning_repeated_across_many_files_is_counted_after_a_few(make_content, capsys) -> None:
+    stale = "as_of: 2026-06-01}"
+    content = make_content(
+        {
+            f"credentials/c{n}.md": (FIXTURES / "base" / "credentials" / "alpha.md")
+            .read_text(encoding="utf-8")
+            .replace("id: alpha", f"id: c{n}")
+            .replace(stale, "as_of: 2024-06-01}")
+            for n in range(8)
+        }
+    )
+    assert main(["validate", "--content", str(content)]) == 0
+    err = capsys.readouterr().err
+    assert err.count("warning[R006]:") == 5
+    assert "warning[R006] in 3 more files; --verbose for all" in err
+    assert main(["validate", "--content", str(content), "--verbose"]) == 0
+    assert capsys.readouterr().err.count("warning[R006]:") == 8
