@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import datetime
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
 from catalog.content import Catalog, credential_model, site_model, stack_model
-from catalog.diagnostics import Diagnostic, has_errors, sort_diagnostics, warning
+from catalog.diagnostics import Diagnostic, error, has_errors, sort_diagnostics, warning
 from catalog.errors import UsageError
 from catalog.labels import check_stack_label_audience, check_stack_label_numbers
 from catalog.markdown import render_markdown
@@ -64,6 +64,8 @@ class Checked:
     """None when the selected quality profile has errors."""
     badges: Mapping[str, bytes]
     """Badge path (relative to the content folder) -> the bytes that were checked and will be published."""
+    archived: Mapping[str, tuple[tuple[Credential, str], ...]] = field(default_factory=dict)
+    """Credential id -> its earlier versions, oldest first, each with its description as safe HTML."""
 
     def failed(self, *, strict: bool = False) -> bool:
         """True when the content must not be published (warnings count under --strict)."""
@@ -78,6 +80,7 @@ def check_catalog(content: Path, options: CheckOptions) -> Checked:
     site = site_model(loaded.site) if loaded.site and not _errors(site_problems) else None
     issuer = site.issuer if site else None
     credentials = [check_file(source, facts, issuer) for source in loaded.credentials]
+    archived = [check_file(source, facts, issuer) for source in loaded.archived]
     stacks = [check_file(source, facts, issuer) for source in loaded.stacks]
     badges, badge_problems = read_badges(loaded.root, loaded.credentials)
     review_problems = {source.path: validate_file(source, facts) for source in loaded.reviews}
@@ -93,7 +96,8 @@ def check_catalog(content: Path, options: CheckOptions) -> Checked:
     diagnostics = [
         *loaded.diagnostics,
         *site_problems,
-        *(d for checked in credentials + stacks for d in checked.diagnostics),
+        *(d for checked in credentials + stacks + archived for d in checked.diagnostics),
+        *_check_archive(archived, credentials),
         *validate_across(loaded),
         *badge_problems,
         *check_badges(loaded.credentials, badges),
@@ -131,6 +135,7 @@ def check_catalog(content: Path, options: CheckOptions) -> Checked:
         {c.model.id: c.description_html for c in credentials if c.model and c.description_html is not None},
         quality,
         badges,
+        _versions(archived),
     )
 
 
@@ -189,6 +194,43 @@ def overruled_reviews(report: QualityReport, reviews: tuple[QualityReview, ...])
                     )
                 )
     return problems
+
+
+def _check_archive(archived: list[CheckedFile], credentials: list[CheckedFile]) -> list[Diagnostic]:
+    """An archived version belongs to a credential of the catalog, and is not its current version."""
+    current = {str(c.source.data.get("id")): _version(c.source) for c in credentials}
+    problems = []
+    for checked in archived:
+        credential_id, version = str(checked.source.data.get("id")), _version(checked.source)
+        at = checked.source.positions.of_value(("id",))
+        if credential_id not in current:
+            problems.append(error("R017", f"archived version of unknown credential '{credential_id}'", at))
+        elif version is not None and version == current[credential_id]:
+            problems.append(
+                error(
+                    "R017",
+                    f"version {version} is both archived and current",
+                    checked.source.positions.of_value(("version",)),
+                    "raise the version of content/credentials/" + credential_id + ".md when you archive this one",
+                )
+            )
+    return problems
+
+
+def _versions(archived: list[CheckedFile]) -> dict[str, tuple[tuple[Credential, str], ...]]:
+    by_id: dict[str, list[tuple[Credential, str]]] = {}
+    for checked in archived:
+        if isinstance(checked.model, Credential) and checked.description_html is not None:
+            by_id.setdefault(checked.model.id, []).append((checked.model, checked.description_html))
+    return {
+        credential_id: tuple(sorted(versions, key=lambda pair: version_key(pair[0].version)))
+        for credential_id, versions in by_id.items()
+    }
+
+
+def version_key(version: str | None) -> tuple[int, ...]:
+    """'1.10.0' after '1.9'."""
+    return tuple(int(part) for part in (version or "0").split("."))
 
 
 def _version(source: Source) -> str | None:

@@ -30,6 +30,7 @@ SCHEMA_FOR_KIND: dict[Kind, str] = {
     Kind.STACK: "stack",
     Kind.PROFILE: "profile",
     Kind.REVIEW: "review",
+    Kind.ARCHIVED: "credential",
 }
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 

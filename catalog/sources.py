@@ -23,6 +23,8 @@ class Kind(enum.Enum):
     STACK = "stack"
     PROFILE = "profile"
     REVIEW = "review"
+    ARCHIVED = "archived"
+    """An earlier version of a credential, kept unchanged at content/archive/<id>/<version>.md."""
 
 
 PRIVATE = "private"
@@ -60,6 +62,8 @@ class LoadResult:
     unreadable_credentials: frozenset[str] = frozenset()
     """File names (stems) of credentials that failed to load: known to exist, so a stack naming
     one is not reported again as naming an unknown credential."""
+    archived: tuple[Source, ...] = ()
+    """Earlier versions of credentials (content/archive/<id>/<version>.md)."""
 
 
 FRONT_MATTER_FENCE = "---"
@@ -123,8 +127,31 @@ def load_sources(content_dir: Path) -> LoadResult:
         for path in _files(content_dir / "reviews", (".yaml",), inside, diagnostics)
         if (source := _load_yaml_file(path, Kind.REVIEW, diagnostics)) is not None
     )
+    archived = tuple(
+        source
+        for folder in _folders(content_dir / "archive", inside, diagnostics)
+        for path in _files(folder, (".md",), inside, diagnostics)
+        if (source := _load_markdown_file(path, diagnostics, Kind.ARCHIVED)) is not None
+    )
     unreadable = frozenset(path.stem for path in credential_paths) - {source.stem for source in credentials}
-    return LoadResult(content_dir, site, credentials, stacks, profiles, reviews, tuple(diagnostics), unreadable)
+    return LoadResult(
+        content_dir, site, credentials, stacks, profiles, reviews, tuple(diagnostics), unreadable, archived
+    )
+
+
+def _folders(folder: Path, inside: Path, diagnostics: list[Diagnostic]) -> list[Path]:
+    """The sub-folders of `folder` (one per archived credential), in name order, never through a link out."""
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or not path.is_dir():
+            continue
+        if problem := _outside(path, inside):
+            diagnostics.append(error("L010", problem, Location(str(path)), _LINK_HINT))
+        else:
+            found.append(path)
+    return found
 
 
 def _files(folder: Path, suffixes: tuple[str, ...], inside: Path, diagnostics: list[Diagnostic]) -> list[Path]:
@@ -258,7 +285,7 @@ def _control_character(yaml_text: str, path: str, line_offset: int, diagnostics:
     return True
 
 
-def _load_markdown_file(path: Path, diagnostics: list[Diagnostic]) -> Source | None:
+def _load_markdown_file(path: Path, diagnostics: list[Diagnostic], kind: Kind = Kind.CREDENTIAL) -> Source | None:
     text = _read_text(path, diagnostics)
     if text is None:
         return None
@@ -289,7 +316,7 @@ def _load_markdown_file(path: Path, diagnostics: list[Diagnostic]) -> Source | N
         return None
     data, positions, problems = parse_yaml(front_matter, str(path), line_offset=1)
     diagnostics.extend(problems)
-    source = _source(Kind.CREDENTIAL, path, data, positions, diagnostics, problems)
+    source = _source(kind, path, data, positions, diagnostics, problems)
     if source is None:
         return None
     body = "\n".join(lines[closing + 1 :]).strip("\n")

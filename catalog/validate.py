@@ -153,6 +153,28 @@ def _check_control_characters(source: Source, facts: FileFacts) -> Iterator[Diag
             )
 
 
+def _check_archive_path(source: Source, facts: FileFacts) -> Iterator[Diagnostic]:
+    """content/archive/<id>/<version>.md must hold exactly that version of that credential."""
+    folder = Path(source.path).parent.name
+    value, version = source.data.get("id"), source.data.get("version")
+    if isinstance(value, str) and value != folder:
+        yield error(
+            "R017",
+            f"archived file of '{folder}' has id '{value}'",
+            source.positions.of_value(("id",)),
+            f"keep each version of a credential in content/archive/{value}/",
+        )
+    if not isinstance(version, str) or version != source.stem:
+        yield error(
+            "R017",
+            f"archived file '{source.stem}.md' has version {version!r}",
+            source.positions.of_value(("version",)),
+            f"name the file after the version it holds, e.g. {version}.md"
+            if isinstance(version, str)
+            else "an archived version must state its version",
+        )
+
+
 def _check_ctid(source: Source, facts: FileFacts) -> Iterator[Diagnostic]:
     """Credential Engine's registry needs a CTID, and one published must never change: ask for it early."""
     if source.data.get("status", "active") == "active" and "ctid" not in source.data:
@@ -457,15 +479,17 @@ def _check_future_dates(source: Source, facts: FileFacts) -> Iterator[Diagnostic
 
 
 CONTENT = frozenset({Kind.CREDENTIAL, Kind.STACK})
+CREDENTIALS = frozenset({Kind.CREDENTIAL, Kind.ARCHIVED})
 FILE_RULES: tuple[tuple[frozenset[Kind], FileRule], ...] = (
     (frozenset(Kind), _schema),
     (frozenset(Kind), _check_control_characters),
     (frozenset({Kind.SITE, Kind.CREDENTIAL, Kind.STACK}), _check_reserved_names),
     (CONTENT, _check_id_matches_file),
     (CONTENT, _check_ctid),
-    (frozenset({Kind.CREDENTIAL}), check_public_components),
-    (frozenset({Kind.CREDENTIAL}), _check_evidence_references),
-    (frozenset({Kind.CREDENTIAL}), _check_rubric_levels),
+    (CREDENTIALS, check_public_components),
+    (CREDENTIALS, _check_evidence_references),
+    (CREDENTIALS, _check_rubric_levels),
+    (frozenset({Kind.ARCHIVED}), _check_archive_path),
     (CONTENT, _check_jurisdictions),
     (CONTENT, _check_vocabulary),
     (CONTENT, _check_sources),

@@ -100,6 +100,7 @@ def site_files(checked: Checked, catalog: Catalog, options: BuildOptions) -> dic
         drafts=options.drafts,
         search=options.search,
         tool_version=tool_version(),
+        archived={cid: versions for cid, versions in checked.archived.items() if cid in catalog.by_id},
     )
     files = {path: text.encode("utf-8") for path, text in render_site(inputs).items()}
     files.update(asset_files())

@@ -112,7 +112,7 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--force", action="store_true", help="write into DIR even if it is not empty")
 
     new = commands.add_parser("new", help="write a commented skeleton for a new credential or stack")
-    new.add_argument("kind", choices=("credential", "stack"))
+    new.add_argument("kind", choices=("credential", "stack", "version"))
     new.add_argument("id", help="lowercase slug, e.g. exit-tickets")
     new.add_argument("--content", type=Path, default=Path("content"), metavar="DIR")
     return parser
@@ -352,8 +352,15 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from site_builder.scaffold import write_skeleton
+    from site_builder.scaffold import archive_version, write_skeleton
 
+    if args.kind == "version":
+        path = archive_version(args.id, args.content)
+        print(
+            f"archived {path}: now edit content/credentials/{args.id}.md, raise its version and add a "
+            "review.history entry saying what changed"
+        )
+        return EXIT_OK
     path = write_skeleton(args.kind, args.id, args.content)
     print(f"wrote {path}: fill in the placeholders, then run 'credcat validate'")
     return EXIT_OK

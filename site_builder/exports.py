@@ -20,12 +20,14 @@ from site_builder import urls
 from site_builder.urls import SiteUrls
 
 
-def credential_record(credential: Credential, stack_ids: tuple[str, ...], site_urls: SiteUrls) -> dict[str, Any]:
-    """Every public component of a credential, as published in credential.json and catalog.json."""
+def credential_record(
+    credential: Credential, stack_ids: tuple[str, ...], site_urls: SiteUrls, page: str | None = None
+) -> dict[str, Any]:
+    """Every public component of a credential, as published in credential.json (at `page`, for a version)."""
     record: dict[str, Any] = public_data(credential)
     record["type"] = "credential"
     record["stacks"] = list(stack_ids)
-    record["url"] = site_urls.public(urls.credential(credential.id))
+    record["url"] = site_urls.public(page or urls.credential(credential.id))
     if credential.badge:
         record["badge"]["image"] = site_urls.public(credential.badge.image)
     return record
@@ -115,7 +117,9 @@ def _level_id(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
-def achievement(credential: Credential, site_urls: SiteUrls, language: str = "en") -> dict[str, Any] | None:
+def achievement(
+    credential: Credential, site_urls: SiteUrls, language: str = "en", earlier: tuple[Credential, ...] = ()
+) -> dict[str, Any] | None:
     """The credential as an Open Badges 3.0 Achievement, so a recognizer can verify badges against it.
 
     Achievement ids must be absolute URLs, so this needs a full --base-url (None otherwise).
@@ -134,7 +138,7 @@ def achievement(credential: Credential, site_urls: SiteUrls, language: str = "en
         issuer["email"] = c.issuer.email
     data: dict[str, Any] = {
         "@context": OB3_CONTEXT,
-        "id": site_urls.absolute(urls.credential(c.id, "achievement.json")),
+        "id": achievement_id(c, site_urls),
         "type": ["Achievement"],
         "achievementType": "MicroCredential",
         "name": c.title,
@@ -163,7 +167,21 @@ def achievement(credential: Credential, site_urls: SiteUrls, language: str = "en
         data["image"] = {"id": site_urls.absolute(c.badge.image), "type": "Image", "caption": c.badge.alt}
     if c.version:
         data["version"] = c.version
+    related = [
+        {"id": achievement_id(old, site_urls), "type": ["Related"], "version": old.version}
+        for old in earlier
+        if old.version
+    ]
+    if related:  # OB 3.0: 'related' names earlier versions of the same achievement
+        data["related"] = related
     return data
+
+
+def achievement_id(credential: Credential, site_urls: SiteUrls) -> str | None:
+    """A version's own Achievement address, so a badge keeps pointing at the criteria it was earned under."""
+    if credential.version:
+        return site_urls.absolute(urls.credential_version(credential.id, credential.version, "achievement.json"))
+    return site_urls.absolute(urls.credential(credential.id, "achievement.json"))
 
 
 RECOGNITION_COLUMNS = (

@@ -8,14 +8,14 @@ give the same bytes, and pages could be rendered on several cores or cached.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Mapping
 
 import jinja2
 
 from catalog.content import Catalog
-from catalog.model import public_data
+from catalog.model import Credential, public_data
 from catalog.quality import QualityReport
 from catalog.recognition import (
     RECONFIRM_AFTER_MONTHS,
@@ -67,6 +67,8 @@ class SiteInputs:
     search: bool = True
     tool_version: str = "unknown"
     """The version of credential-catalog building the site (stated on every page and in catalog.json)."""
+    archived: Mapping[str, tuple[tuple[Credential, str], ...]] = field(default_factory=dict)
+    """Credential id -> its earlier versions (oldest first), each with its description as safe HTML."""
 
 
 def plan_site(inputs: SiteInputs) -> list[Page]:
@@ -88,14 +90,22 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
         Page("404.html", "404.html", views.not_found_page(base)),
     ]
     for credential in catalog.credentials:
-        badge_class = achievement(credential, site_urls, catalog.site.language)
+        earlier = inputs.archived.get(credential.id, ())
+        badge_class = achievement(credential, site_urls, catalog.site.language, tuple(old for old, _ in earlier))
         view = views.credential_page(
-            base, catalog, credential, inputs.descriptions[credential.id], quality, badge_class is not None
+            base,
+            catalog,
+            credential,
+            inputs.descriptions[credential.id],
+            quality,
+            badge_class is not None,
+            tuple(old for old, _ in earlier),
         )
         pages.append(_page(view, "credential.html"))
         pages.append(Page(urls.credential(credential.id, "credential.json"), text=records[credential.id] + "\n"))
         if badge_class is not None:
             pages.append(Page(urls.credential(credential.id, "achievement.json"), text=to_json(badge_class) + "\n"))
+        pages += version_pages(base, inputs, credential, earlier)
         if (ctdl := credential_document(credential, catalog, site_urls, inputs.today)) is not None:
             pages.append(Page(urls.credential(credential.id, "ctdl.json"), text=to_json(ctdl) + "\n"))
     for stack in catalog.stacks:
@@ -128,6 +138,32 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
         pages.append(Page("ctdl.json", text=to_json(graph) + "\n"))
     pages.append(Page("robots.txt", text=_robots(site_urls)))
     pages.append(Page(".nojekyll", text=""))
+    return pages
+
+
+def version_pages(
+    base: PageView, inputs: SiteInputs, current: Credential, earlier: tuple[tuple[Credential, str], ...]
+) -> list[Page]:
+    """Every version of a credential at its own, unchanging address: /credentials/<id>/v<version>/.
+
+    A version's files depend only on that version and the ones before it, so publishing 1.1 leaves
+    the 1.0 files byte for byte as they were (a badge earned under 1.0 keeps pointing at its criteria).
+    """
+    catalog, site_urls = inputs.catalog, inputs.urls
+    versions = [*earlier, (current, inputs.descriptions[current.id])]
+    pages = []
+    for index, (credential, description) in enumerate(versions):
+        if credential.version is None:
+            continue
+        folder = urls.credential_version(credential.id, credential.version)
+        previous = tuple(old for old, _ in versions[:index])
+        badge_class = achievement(credential, site_urls, catalog.site.language, previous)
+        view = views.version_page(base, catalog, credential, description, inputs.quality, badge_class is not None)
+        pages.append(_page(view, "credential.html"))
+        record = credential_record(credential, (), site_urls, folder)
+        pages.append(Page(folder + "credential.json", text=to_json(record) + "\n"))
+        if badge_class is not None:
+            pages.append(Page(folder + "achievement.json", text=to_json(badge_class) + "\n"))
     return pages
 
 

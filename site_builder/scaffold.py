@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from importlib import resources
 from pathlib import Path
@@ -39,4 +40,26 @@ def write_skeleton(kind: str, new_id: str, content: Path) -> Path:
             file.write(text.replace("{id}", new_id).replace("{ctid}", f"ce-{uuid.uuid4()}"))
     except FileExistsError:
         raise ScaffoldError(f"{target} already exists") from None
+    return target
+
+
+def archive_version(credential_id: str, content: Path) -> Path:
+    """Copy a credential as it stands into content/archive/<id>/<version>.md, before it is revised.
+
+    The copy is what /credentials/<id>/v<version>/ keeps publishing, unchanged, so badges earned
+    under this version keep pointing at its criteria.
+    """
+    source = content / "credentials" / f"{credential_id}.md"
+    if not source.is_file() or source.is_symlink():
+        raise ScaffoldError(f"{source} is not a credential file")
+    found = re.search(r"^version:\s*[\"']?([0-9]+\.[0-9]+(?:\.[0-9]+)?)[\"']?\s*$", source.read_text("utf-8"), re.M)
+    if found is None:
+        raise ScaffoldError(f"{source} states no version (add 'version: 1.0.0' first)")
+    target = content / "archive" / credential_id / f"{found.group(1)}.md"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(target, "xb") as file:
+            file.write(source.read_bytes())
+    except FileExistsError:
+        raise ScaffoldError(f"{target} already exists: version {found.group(1)} is archived") from None
     return target

@@ -70,6 +70,11 @@ def credential(credential_id: str, file: str = "") -> str:
     return f"{CREDENTIALS}{credential_id}/{file}"
 
 
+def credential_version(credential_id: str, version: str, file: str = "") -> str:
+    """One version of a credential, kept at its own address for good: `credentials/<id>/v1.0.0/`."""
+    return f"{CREDENTIALS}{credential_id}/v{version}/{file}"
+
+
 def stack(stack_id: str, file: str = "") -> str:
     """The page of a stack, or one of its files (stack.json)."""
     return f"{STACKS}{stack_id}/{file}"

@@ -7,6 +7,7 @@ the catalog and the quality report.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, fields
 from typing import Any, Iterable, Mapping, Sequence, TypeVar
@@ -141,6 +142,12 @@ class CredentialPage(PageView):
     indexed: bool
     facets: tuple[tuple[str, str], ...]
     sort_keys: Mapping[str, str]
+    earlier_versions: tuple[tuple[str, str], ...] = ()
+    """(version, page target) of each earlier version, oldest first."""
+    archived_version: str | None = None
+    """Set on a version's own page: that page shows only that version (see version_page)."""
+    files: str = ""
+    """The folder of this page's credential.json and achievement.json."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,6 +264,7 @@ def credential_page(
     description: str,
     quality: QualityReport,
     has_achievement: bool,
+    earlier: tuple[Credential, ...] = (),
 ) -> CredentialPage:
     stacks = catalog.stacks_with(credential)
     assessed = quality.for_credential(credential.id)
@@ -288,6 +296,35 @@ def credential_page(
         indexed=not credential.is_draft,
         facets=tuple(credential_facets(credential, list(stacks), catalog.site, base.today)),
         sort_keys=credential_sort_keys(credential),
+        earlier_versions=tuple(
+            (old.version, urls.credential_version(old.id, old.version)) for old in earlier if old.version
+        ),
+        files=urls.credential(credential.id),
+    )
+
+
+def version_page(
+    base: PageView,
+    catalog: Catalog,
+    credential: Credential,
+    description: str,
+    quality: QualityReport,
+    has_achievement: bool,
+) -> CredentialPage:
+    """One version's own page: the credential exactly as that version states it, with nothing that
+    a later version or another file could change (no stacks, quality, search data or later versions)."""
+    assert credential.version is not None
+    page = credential_page(base, catalog, credential, description, quality, has_achievement)
+    folder = urls.credential_version(credential.id, credential.version)
+    return dataclasses.replace(
+        page,
+        page_path=folder,
+        stacks=(),
+        indexed=False,
+        facets=(),
+        sort_keys={},
+        archived_version=credential.version,
+        files=folder,
     )
 
 

@@ -1,0 +1,86 @@
+"""Versions that stay put: each version of a credential keeps its own page, record and Open Badges
+Achievement, unchanged when a later version is published."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from site_builder.cli import main
+from tests.conftest import REPO
+
+ACHIEVEMENT_SCHEMA = REPO / "tests" / "reference" / "openbadges-3.0" / "achievementcredential.schema.json"
+BASE = "https://example.org/catalog/"
+
+
+def build(content: Path, out: Path) -> None:
+    assert main(["build", "--content", str(content), "--out", str(out), "--no-search", "--base-url", BASE]) == 0
+
+
+def achievement_validator() -> jsonschema.protocols.Validator:
+    schema = json.loads(ACHIEVEMENT_SCHEMA.read_text(encoding="utf-8"))
+    return jsonschema.Draft201909Validator({"$ref": "#/$defs/Achievement", "$defs": schema["$defs"]})
+
+
+@pytest.fixture
+def versioned(make_content, tmp_path: Path):
+    """Version 1.0.0 of alpha built, then archived with `credcat new version` and revised to 1.1.0."""
+    content = make_content(
+        edits={"credentials/alpha.md": [["level: introductory", "level: introductory\nversion: 1.0.0"]]}
+    )
+    build(content, tmp_path / "first")
+    assert main(["new", "version", "alpha", "--content", str(content)]) == 0
+    alpha = content / "credentials" / "alpha.md"
+    alpha.write_text(
+        alpha.read_text(encoding="utf-8")
+        .replace("version: 1.0.0", "version: 1.1.0")
+        .replace("title: Alpha Skill", "title: Alpha Skill, Revised"),
+        encoding="utf-8",
+    )
+    build(content, tmp_path / "second")
+    return tmp_path / "first", tmp_path / "second", content
+
+
+def test_an_archived_version_stays_byte_identical_when_a_newer_one_is_published(versioned) -> None:
+    first, second, _ = versioned
+    folder = "credentials/alpha/v1.0.0"
+    for name in ("index.html", "credential.json", "achievement.json"):
+        assert (first / folder / name).read_bytes() == (second / folder / name).read_bytes(), name
+    assert "Alpha Skill, Revised" in (second / "credentials/alpha/index.html").read_text(encoding="utf-8")
+    assert "Alpha Skill, Revised" not in (second / folder / "index.html").read_text(encoding="utf-8")
+
+
+def test_each_version_has_its_own_valid_achievement_and_the_newer_points_at_the_older(versioned) -> None:
+    _, second, _ = versioned
+    old = json.loads((second / "credentials/alpha/v1.0.0/achievement.json").read_text(encoding="utf-8"))
+    new = json.loads((second / "credentials/alpha/v1.1.0/achievement.json").read_text(encoding="utf-8"))
+    validator = achievement_validator()
+    for achievement in (old, new):
+        assert list(validator.iter_errors(achievement)) == []
+    assert old["id"] == BASE + "credentials/alpha/v1.0.0/achievement.json"
+    assert new["id"] == BASE + "credentials/alpha/v1.1.0/achievement.json" != old["id"]
+    assert new["related"] == [{"id": old["id"], "type": ["Related"], "version": "1.0.0"}]
+    assert "related" not in old
+    current = json.loads((second / "credentials/alpha/achievement.json").read_text(encoding="utf-8"))
+    assert current == new  # the unversioned address always serves the current version
+    page = (second / "credentials/alpha/index.html").read_text(encoding="utf-8")
+    assert 'href="/catalog/credentials/alpha/v1.0.0/">version 1.0.0</a>' in page
+
+
+def test_a_broken_achievement_fails_the_official_schema(versioned) -> None:
+    _, second, _ = versioned
+    achievement = json.loads((second / "credentials/alpha/achievement.json").read_text(encoding="utf-8"))
+    broken = {**achievement, "type": "Achievement"}  # must be a list
+    assert list(achievement_validator().iter_errors(broken))
+
+
+def test_archiving_the_same_version_twice_is_refused(versioned, capsys) -> None:
+    _, _, content = versioned
+    alpha = content / "credentials" / "alpha.md"
+    alpha.write_text(alpha.read_text(encoding="utf-8").replace("version: 1.1.0", "version: 1.0.0"), encoding="utf-8")
+    assert main(["new", "version", "alpha", "--content", str(content)]) == 2
+    assert main(["validate", "--content", str(content)]) == 1
+    assert "error[R017]: version 1.0.0 is both archived and current" in capsys.readouterr().err
