@@ -82,7 +82,7 @@ def check_catalog(content: Path, options: CheckOptions) -> Checked:
     credentials = [check_file(source, facts, issuer) for source in loaded.credentials]
     archived = [check_file(source, facts, issuer) for source in loaded.archived]
     stacks = [check_file(source, facts, issuer) for source in loaded.stacks]
-    badges, badge_problems = read_badges(loaded.root, loaded.credentials)
+    badges, badge_problems = read_badges(loaded.root, loaded.credentials + loaded.stacks)
     review_problems = {source.path: validate_file(source, facts) for source in loaded.reviews}
     valid_reviews = [source for source in loaded.reviews if not _errors(review_problems[source.path])]
     profiles, profile_problems = load_profiles(
@@ -100,7 +100,7 @@ def check_catalog(content: Path, options: CheckOptions) -> Checked:
         *_check_archive(archived, credentials),
         *validate_across(loaded),
         *badge_problems,
-        *check_badges(loaded.credentials, badges),
+        *check_badges(loaded.credentials + loaded.stacks, badges),
         *profile_problems,
         *(d for problems in review_problems.values() for d in problems),
         *reading_problems,

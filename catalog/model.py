@@ -305,6 +305,11 @@ class Credential:
 
 
 @dataclass(frozen=True, slots=True)
+class Awards:
+    badge: Badge | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Completion:
     rule: str = "all"
     n: int | None = None
@@ -328,6 +333,7 @@ class Stack:
     completion: Completion = field(default_factory=Completion)
     licensure_fit: tuple[LicensureFitRow, ...] = ()
     enroll: Enroll | None = None
+    awards: Awards | None = None
     label_at: Location | None = field(default=None, metadata=INTERNAL)
 
     @property

@@ -367,6 +367,17 @@ def _without_private(data: dict[str, Any], positions: Positions, diagnostics: li
     return {key: value for key, value in data.items() if key != PRIVATE}
 
 
+def badge_path(source: Source) -> tuple[str, ...]:
+    """Where a file names its badge image: a credential's `badge`, a stack's `awards.badge`."""
+    return ("awards", "badge", "image") if source.kind is Kind.STACK else ("badge", "image")
+
+
+def _value_at(data: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data
+
+
 def read_badges(root: Path, credentials: Iterable[Source]) -> tuple[dict[str, bytes], list[Diagnostic]]:
     """Read each badge image the credentials name, once, and only from inside the content folder.
 
@@ -377,11 +388,11 @@ def read_badges(root: Path, credentials: Iterable[Source]) -> tuple[dict[str, by
     diagnostics: list[Diagnostic] = []
     inside = root.resolve()
     for source in credentials:
-        badge = source.data.get("badge")
-        image = badge.get("image") if isinstance(badge, dict) else None
+        path = badge_path(source)
+        image = _value_at(source.data, path)
         if not isinstance(image, str) or image in files:
             continue
-        at = source.positions.of_value(("badge", "image"))
+        at = source.positions.of_value(path)
         code, problem = _read_badge(root / image, image, inside, files)
         if problem:
             hint = "give a path relative to the content folder, e.g. badges/my-badge.svg" if code == "R005" else None

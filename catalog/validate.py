@@ -22,7 +22,7 @@ from catalog.diagnostics import Diagnostic, Location, did_you_mean, error, join_
 from catalog.labels import check_label
 from catalog.recognition import RECONFIRM_AFTER_MONTHS, needs_reconfirmation
 from catalog.schema_errors import check_schema, field_name
-from catalog.sources import CONTROL_CHARACTER, Kind, LoadResult, Source
+from catalog.sources import CONTROL_CHARACTER, Kind, LoadResult, Source, badge_path
 from catalog.stacks import check_prerequisites, check_stack_members
 from catalog.vocabulary import BUILTIN_UNITS, BUILTIN_USES
 
@@ -506,7 +506,10 @@ def check_badges(credentials: Iterable[Source], files: Mapping[str, bytes]) -> I
     """Badge images are copied into the site as they are, so they must be images and nothing more."""
     judged: dict[str, list[str]] = {}
     for source in credentials:
-        badge = source.data.get("badge")
+        path = badge_path(source)
+        badge: Any = source.data
+        for key in path[:-1]:
+            badge = badge.get(key) if isinstance(badge, dict) else None
         image = badge.get("image") if isinstance(badge, dict) else None
         if not isinstance(image, str) or image not in files:
             continue
@@ -516,7 +519,7 @@ def check_badges(credentials: Iterable[Source], files: Mapping[str, bytes]) -> I
             yield error(
                 "R007",
                 f"badge image '{image}' " + "; ".join(judged[image]),
-                source.positions.of_value(("badge", "image")),
+                source.positions.of_value(path),
                 "export a plain image: SVG shapes and text only (no script, links or external files), "
                 "or a PNG, JPEG, GIF or WebP of at most 1 MB",
             )

@@ -88,6 +88,12 @@ def tool_version() -> str:
         return "unknown"
 
 
+def published_badges(catalog: Catalog) -> set[str]:
+    """The badge images of what is published: credentials' badges and stacks' award badges."""
+    images = {c.badge.image for c in catalog.credentials if c.badge}
+    return images | {s.awards.badge.image for s in catalog.stacks if s.awards and s.awards.badge}
+
+
 def site_files(checked: Checked, catalog: Catalog, options: BuildOptions) -> dict[str, bytes]:
     """Every file of the site: rendered pages and records, the stylesheets, the badge images."""
     assert checked.quality is not None
@@ -105,7 +111,5 @@ def site_files(checked: Checked, catalog: Catalog, options: BuildOptions) -> dic
     files = {path: text.encode("utf-8") for path, text in render_site(inputs).items()}
     files.update(asset_files())
     files.update({f"schemas/{name}": data for name, data in published_schemas().items()})
-    files.update(
-        {image: checked.badges[image] for image in sorted({c.badge.image for c in catalog.credentials if c.badge})}
-    )
+    files.update({image: checked.badges[image] for image in sorted(published_badges(catalog))})
     return files

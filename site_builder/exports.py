@@ -37,9 +37,49 @@ def stack_record(stack: Stack, facts: dict[str, Any] | None, site_urls: SiteUrls
     record: dict[str, Any] = public_data(stack)
     record["type"] = "stack"
     record["url"] = site_urls.public(urls.stack(stack.id))
+    if stack.awards and stack.awards.badge:
+        record["awards"]["badge"]["image"] = site_urls.public(stack.awards.badge.image)
     if facts is not None:
         record["facts"] = facts
     return record
+
+
+STACK_ACHIEVEMENT_TYPE = "LearningProgram"
+"""Open Badges 3.0's word for a program of learning: what a stack of micro-credentials is."""
+
+
+def stack_achievement(
+    stack: Stack, members: tuple[Credential, ...], rule: str, site_urls: SiteUrls, language: str = "en"
+) -> dict[str, Any] | None:
+    """A stack with its own badge as an Open Badges 3.0 Achievement: the criteria name the members and the rule."""
+    page = site_urls.absolute(urls.stack(stack.id))
+    badge = stack.awards.badge if stack.awards else None
+    if page is None or badge is None:
+        return None
+    narrative = "\n".join(
+        [f"Complete {rule} of these micro-credentials:", ""]
+        + [f"- {m.title}: {site_urls.absolute(urls.credential(m.id))}" for m in members]
+    )
+    issuer = members[0].issuer if members else None
+    creator: dict[str, Any] = {
+        "id": (issuer.url if issuer else None) or site_urls.absolute(urls.HOME),
+        "type": ["Profile"],
+    }
+    if issuer:
+        creator["name"] = issuer.name
+    return {
+        "@context": OB3_CONTEXT,
+        "id": site_urls.absolute(urls.stack(stack.id, "achievement.json")),
+        "type": ["Achievement"],
+        "achievementType": STACK_ACHIEVEMENT_TYPE,
+        "name": stack.title,
+        "description": stack.outcome or stack.label,
+        "criteria": {"id": page + "#members", "narrative": narrative},
+        "creator": creator,
+        "humanCode": stack.id,
+        "inLanguage": language,
+        "image": {"id": site_urls.absolute(badge.image), "type": "Image", "caption": badge.alt},
+    }
 
 
 def to_json(data: Any) -> str:

@@ -33,6 +33,7 @@ from site_builder.exports import (
     catalog_index,
     credential_record,
     recognition_csv,
+    stack_achievement,
     stack_record,
     to_json,
 )
@@ -111,6 +112,10 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
     for stack in catalog.stacks:
         pages.append(_page(views.stack_page(base, catalog, stack, quality), "stack.html"))
         pages.append(Page(urls.stack(stack.id, "stack.json"), text=stack_records[stack.id] + "\n"))
+        members = catalog.members(stack)
+        stack_badge = stack_achievement(stack, members, catalog.facts[stack.id].rule, site_urls, catalog.site.language)
+        if stack_badge is not None:
+            pages.append(Page(urls.stack(stack.id, "achievement.json"), text=to_json(stack_badge) + "\n"))
         if (ctdl := stack_document(stack, catalog, site_urls, inputs.today)) is not None:
             pages.append(Page(urls.stack(stack.id, "ctdl.json"), text=to_json(ctdl) + "\n"))
     pages += [_page(view, "quality.html") for view in views.quality_pages(base, quality, catalog)]

@@ -84,3 +84,24 @@ def test_archiving_the_same_version_twice_is_refused(versioned, capsys) -> None:
     assert main(["new", "version", "alpha", "--content", str(content)]) == 2
     assert main(["validate", "--content", str(content)]) == 1
     assert "error[R017]: version 1.0.0 is both archived and current" in capsys.readouterr().err
+
+
+def test_a_stack_with_its_own_badge_gets_a_valid_achievement_naming_its_members(make_content, tmp_path: Path) -> None:
+    content = make_content(
+        edits={
+            "stacks/pair.yaml": [
+                [
+                    "completion: {rule: all}",
+                    "completion: {rule: all}\nawards: {badge: {image: badges/alpha.svg, alt: Pair badge}}",
+                ]
+            ]
+        }
+    )
+    build(content, tmp_path / "site")
+    achievement = json.loads((tmp_path / "site/stacks/pair/achievement.json").read_text(encoding="utf-8"))
+    assert list(achievement_validator().iter_errors(achievement)) == []
+    assert achievement["achievementType"] == "LearningProgram"
+    assert (
+        "Alpha Skill" in achievement["criteria"]["narrative"] and "Beta Skill" in achievement["criteria"]["narrative"]
+    )
+    assert list(achievement_validator().iter_errors({**achievement, "criteria": "all of them"}))
