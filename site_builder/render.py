@@ -126,9 +126,9 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
         Page(urls.RECOGNITION + views.RECOGNITION_CSV, text=recognition_csv(recognition_entries(catalog), site_urls))
     )
     for jurisdiction in catalog.site.jurisdictions:
-        state = views.jurisdiction_page(base, jurisdiction, entries[jurisdiction.code])
-        pages.append(_page(state, "jurisdiction.html"))
-        pages.append(Page(state.csv, text=recognition_csv(entries[jurisdiction.code], site_urls)))
+        states = views.jurisdiction_pages(base, jurisdiction, entries[jurisdiction.code])
+        pages += [_page(state, "jurisdiction.html") for state in states]
+        pages.append(Page(states[0].csv, text=recognition_csv(entries[jurisdiction.code], site_urls)))
     pages.append(
         Page(
             CATALOG_INDEX,

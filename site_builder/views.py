@@ -208,6 +208,7 @@ class JurisdictionPage(PageView):
     """(use, rows) in order of first appearance; stacks before credentials within each."""
     csv: str
     """The jurisdiction's recognition.csv."""
+    pagination: Pagination
 
 
 @dataclass(frozen=True, slots=True)
@@ -421,30 +422,39 @@ def _recognition_page(
     )
 
 
-def jurisdiction_page(
+def jurisdiction_pages(
     base: PageView, jurisdiction: Jurisdiction, entries: tuple[RecognitionEntry, ...]
-) -> JurisdictionPage:
-    """Every statement in one jurisdiction, grouped by what it counts for (stacks first in each group)."""
-    uses = list(dict.fromkeys(e.row.use for e in entries))
-    groups = tuple(
-        (
-            base.site.use_name(use),
-            tuple(
-                (urls.item(e.kind, e.id), e.title + (" (stack)" if e.kind == "stack" else ""), e.row)
-                for e in entries
-                if e.row.use == use
-            ),
+) -> list[JurisdictionPage]:
+    """Every statement in one jurisdiction, grouped by what it counts for (stacks first in each group),
+    in pages; the CSV holds them all."""
+    order = {use: index for index, use in enumerate(dict.fromkeys(e.row.use for e in entries))}
+    ordered = sorted(entries, key=lambda e: order[e.row.use])  # stable: stacks stay before credentials
+    target = urls.jurisdiction(jurisdiction.code)
+    pages = []
+    for page, pagination in paginate(ordered, base.site.page_size, target):
+        groups = tuple(
+            (
+                base.site.use_name(use),
+                tuple(
+                    (urls.item(e.kind, e.id), e.title + (" (stack)" if e.kind == "stack" else ""), e.row)
+                    for e in page
+                    if e.row.use == use
+                ),
+            )
+            for use in dict.fromkeys(e.row.use for e in page)
         )
-        for use in uses
-    )
-    return JurisdictionPage(
-        *_base(base, urls.jurisdiction(jurisdiction.code)),
-        code=jurisdiction.code,
-        name=jurisdiction.name,
-        count=len(entries),
-        groups=groups,
-        csv=urls.jurisdiction(jurisdiction.code) + RECOGNITION_CSV,
-    )
+        pages.append(
+            JurisdictionPage(
+                *_base(base, urls.page(target, pagination.number)),
+                code=jurisdiction.code,
+                name=jurisdiction.name,
+                count=len(entries),
+                groups=groups,
+                csv=target + RECOGNITION_CSV,
+                pagination=pagination,
+            )
+        )
+    return pages
 
 
 NEED_WORDS = {
