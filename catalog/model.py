@@ -377,6 +377,8 @@ class Site:
     """Rows per list page, so no page grows with the catalog."""
     search_hints: tuple[str, ...] = ()
     """Example searches for the search box."""
+    search_filter_order: tuple[str, ...] = ()
+    """The order of the search's filter groups, by name (a default order otherwise)."""
     credit_units: tuple[tuple[str, str], ...] = ()
     """The catalog's own credit units (code, plain name), besides the built-in ones."""
     uses: tuple[tuple[str, str], ...] = ()

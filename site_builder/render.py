@@ -41,7 +41,7 @@ from site_builder.urls import SiteUrls
 from site_builder.views import PageView
 from site_builder.wording import STATUS_WORDS, VERDICT_WORDS, status_mark, words
 
-ASSETS = ("site.css", "print.css")
+ASSETS = ("site.css", "print.css", "search.js")
 
 
 @dataclass(frozen=True, slots=True)

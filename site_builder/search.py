@@ -4,23 +4,29 @@ Only credential and stack pages carry `data-pagefind-body`, so only they are ind
 sort values are written as inline `key:value` attributes on empty hidden elements: one element per
 value, because an inline value runs to the end of the attribute (commas included), and hidden
 elements keep facet words out of result excerpts.
+
+The search page (home.html, assets/search.js) is told by `search_settings` how to show the filters:
+groups in a teacher's order, a short URL name per group, and values such as grade bands, hours and cost
+in their natural order.
 """
 
 from __future__ import annotations
 
 import datetime
+import json
 import subprocess
 from pathlib import Path
 from typing import Iterable
 
 from catalog.errors import EnvironmentFailure
-from catalog.labels import StackFacts
+from catalog.labels import GRADE_ORDER, ROLE_ORDER, StackFacts
 from catalog.model import Credential, RecognitionRow, Site, Stack
 from catalog.recognition import counts
+from site_builder.formatting import money
 from site_builder.wording import words
 
 # Filter names are shown as the headings of the filter pane, so they are written for people.
-TYPE, ROLE, GRADE, SUBJECT, LEVEL, COST, HOURS, DELIVERY, PACING, COUNTS_IN, COUNTS_FOR, STACK, FRAMEWORK = (
+TYPE, ROLE, GRADE, SUBJECT, LEVEL, COST, HOURS, DELIVERY, PACING, COUNTS_IN, COUNTS_FOR, STACK, FRAMEWORK, AREA = (
     "Type",
     "Role",
     "Grade band",
@@ -34,13 +40,65 @@ TYPE, ROLE, GRADE, SUBJECT, LEVEL, COST, HOURS, DELIVERY, PACING, COUNTS_IN, COU
     "Counts for",
     "Stack",
     "Standards framework",
+    "Area",
 )
 
-HOUR_BANDS = ((5, "Up to 5 hours"), (10, "5 to 10 hours"), (20, "10 to 20 hours"))
+FILTER_ORDER = (ROLE, GRADE, SUBJECT, COUNTS_IN, COUNTS_FOR, HOURS, COST, DELIVERY, PACING, LEVEL, TYPE, AREA)
+"""The order a teacher decides in: who it is for, their grades and subject, whether it counts where they
+work, then time and money, then how it is taught. Groups left out (Stack, Standards framework) follow.
+A catalog can set its own with `search_filter_order` in site.yaml."""
+
+FILTER_PARAMS = {
+    ROLE: "role",
+    GRADE: "grade",
+    SUBJECT: "subject",
+    COUNTS_IN: "in",
+    COUNTS_FOR: "for",
+    HOURS: "time",
+    COST: "cost",
+    DELIVERY: "delivery",
+    PACING: "pacing",
+    LEVEL: "level",
+    TYPE: "type",
+    AREA: "area",
+    STACK: "stack",
+    FRAMEWORK: "framework",
+}
+"""The URL parameter of each filter group (`?q=...&grade=K-2&grade=PK&sort=hours`). Bookmarks and shared
+links carry these names: never rename one."""
+
+LEVEL_ORDER = ("introductory", "intermediate", "advanced")
+
+# Time and cost are offered as ranges, not as every number that occurs. Each band holds the values up to
+# and including its limit, so a 5-hour credential is "Up to 5 hours" and a $50 one "Up to $50".
+HOUR_BANDS = ((5, "Up to 5 hours", "up-to-5"), (10, "5 to 10 hours", "5-10"), (20, "10 to 20 hours", "10-20"))
+OVER_HOURS = ("Over 20 hours", "over-20")
+COST_LIMITS = (50, 100, 250)
+COST_VARIES = ("Varies (priced in different currencies)", "varies")
 
 
 def hours_band(hours: float) -> str:
-    return next((label for limit, label in HOUR_BANDS if hours <= limit), "Over 20 hours")
+    return next((label for limit, label, _ in HOUR_BANDS if hours <= limit), OVER_HOURS[0])
+
+
+def _cost_bands(currency: str) -> list[tuple[float, str, str]]:
+    """(limit, label, URL value) from free up, in `currency`; the last band has no limit."""
+    suffix = "" if currency == "USD" else f"-{currency.lower()}"
+    bands = [(0.0, "Free", "free")]
+    low = 0
+    for limit in COST_LIMITS:
+        label = f"Up to {money(limit, currency)}" if not low else f"{money(low, currency)} to {money(limit, currency)}"
+        bands.append((float(limit), label, f"{low}-{limit}{suffix}" if low else f"up-to-{limit}{suffix}"))
+        low = limit
+    bands.append((float("inf"), f"Over {money(low, currency)}", f"over-{low}{suffix}"))
+    return bands
+
+
+def cost_band(amount: float, currency: str | None) -> str:
+    """'Free', 'Up to $50', '$50 to $100', ...; a total across currencies is never banded (nor summed)."""
+    if currency is None:
+        return COST_VARIES[0]
+    return next(label for limit, label, _ in _cost_bands(currency) if amount <= limit)
 
 
 def _words(value: str) -> str:
@@ -67,7 +125,7 @@ def credential_facets(
     pairs += [(SUBJECT, subject) for subject in c.audience.subjects]
     pairs += [
         (LEVEL, _words(c.level)),
-        (COST, "Free" if c.cost.is_free else "Paid"),
+        (COST, cost_band(c.cost.amount, c.cost.currency)),
         (HOURS, hours_band(c.effort_hours)),
         (DELIVERY, _words(c.delivery.mode)),
         (PACING, _words(c.delivery.pacing)),
@@ -75,19 +133,21 @@ def credential_facets(
     pairs += recognition_facets(c.recognition, site, today)
     pairs += [(STACK, stack.title) for stack in stacks]
     pairs += [(FRAMEWORK, framework) for framework in dict.fromkeys(s.framework for s in c.standards)]
+    pairs += [(AREA, c.area)] if c.area else []
     return pairs
 
 
 def stack_facets(
     stack: Stack, facts: StackFacts, members: tuple[Credential, ...], site: Site, today: datetime.date
 ) -> list[tuple[str, str]]:
-    """(filter, value) pairs for a stack page: the union of what its members offer."""
+    """(filter, value) pairs for a stack page: the union of what its members offer. Hours are banded by
+    the shortest way through, cost by the most it can cost (never 'Free' when a choice costs money)."""
     pairs = [(TYPE, "Stack")]
     pairs += [(ROLE, _words(role)) for role in facts.roles]
     pairs += [(GRADE, words(grade)) for grade in facts.grade_bands]
     pairs += [(SUBJECT, s) for s in dict.fromkeys(s for m in members for s in m.audience.subjects)]
     pairs += [(LEVEL, _words(level)) for level in dict.fromkeys(m.level for m in members)]
-    pairs += [(COST, "Free" if facts.cost.high == 0 else "Paid"), (HOURS, hours_band(facts.hours.low))]
+    pairs += [(COST, cost_band(facts.cost.high, facts.currency)), (HOURS, hours_band(facts.hours.low))]
     pairs += [(DELIVERY, _words(mode)) for mode in facts.delivery_modes]
     pairs += [(PACING, _words(pacing)) for pacing in facts.pacing]
     pairs += recognition_facets(stack.licensure_fit, site, today)
@@ -101,20 +161,66 @@ def _reviewed(dates: list[datetime.date | None]) -> str:
     return min(known).isoformat() if known else "0000-00-00"
 
 
+UNKNOWN_COST = 1e9
+"""The cost sort key of a stack priced in several currencies: no total is honest, so it sorts last."""
+
+
+def _number(value: float) -> str:
+    """A sort key Pagefind sorts as a number: it does so only when every page's value parses as one,
+    so always plain decimal digits (never '1e+06', which `:g` writes for a million)."""
+    return f"{value:.2f}"
+
+
 def credential_sort_keys(credential: Credential) -> dict[str, str]:
     """Every indexed page has every sort key, or Pagefind drops it from sorted results."""
     return {
         "title": credential.title.lower(),
-        "hours": f"{credential.effort_hours:g}",
+        "hours": _number(credential.effort_hours),
+        "cost": _number(credential.cost.amount),
         "reviewed": _reviewed([credential.review.last_reviewed if credential.review else None]),
     }
 
 
 def stack_sort_keys(stack: Stack, facts: StackFacts, members: tuple[Credential, ...]) -> dict[str, str]:
+    """As the facets: hours by the shortest way through, cost by the most it can cost; reviewed is the
+    stalest member's review, since the stack is only as current as that member."""
     return {
         "title": stack.title.lower(),
-        "hours": f"{facts.hours.low:g}",
+        "hours": _number(facts.hours.low),
+        "cost": _number(facts.cost.high if facts.currency else UNKNOWN_COST),
         "reviewed": _reviewed([m.review.last_reviewed if m.review else None for m in members]),
+    }
+
+
+def filter_order(site: Site) -> tuple[str, ...]:
+    """The filter groups in the order the search page shows them: the catalog's own order when site.yaml
+    has one (`search_filter_order`), else FILTER_ORDER; either way every
+    other known group follows, so none is lost."""
+    chosen = site.search_filter_order or FILTER_ORDER
+    return tuple(dict.fromkeys(chosen + FILTER_ORDER + tuple(FILTER_PARAMS)))
+
+
+def filter_values(currencies: Iterable[str] = ("USD",)) -> dict[str, list[tuple[str, str]]]:
+    """(URL value, label) of each filter value that has a natural order, low to high. Groups not listed
+    here are sorted by label in the page, and their URL value is the label itself."""
+    costs = [(value, label) for currency in dict.fromkeys(currencies) for _, label, value in _cost_bands(currency)]
+    return {
+        ROLE: [(role, _words(role)) for role in ROLE_ORDER],
+        GRADE: [(grade, words(grade)) for grade in GRADE_ORDER],
+        HOURS: [(value, label) for _, label, value in HOUR_BANDS] + [(OVER_HOURS[1], OVER_HOURS[0])],
+        COST: list(dict.fromkeys(costs)) + [(COST_VARIES[1], COST_VARIES[0])],
+        LEVEL: [(level, _words(level)) for level in LEVEL_ORDER],
+    }
+
+
+def search_settings(site: Site, credentials: Iterable[Credential] = ()) -> dict[str, str]:
+    """The search page's `data-*` attributes (as JSON text): filter order, URL names and value order.
+    They are written into the page, not into search.js, so that the page and the index always agree."""
+    currencies = ["USD", *sorted({c.cost.currency for c in credentials})]
+    return {
+        "filter-order": json.dumps(filter_order(site), separators=(",", ":")),
+        "filter-params": json.dumps(FILTER_PARAMS, separators=(",", ":")),
+        "filter-values": json.dumps(filter_values(currencies), separators=(",", ":")),
     }
 
 

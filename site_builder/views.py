@@ -21,7 +21,13 @@ from catalog.recognition import MatrixRow, RecognitionEntry, approved_members, c
 from catalog.reviews import KIND_WORDS
 from site_builder import urls
 from site_builder.formatting import last_changed, plural
-from site_builder.search import credential_facets, credential_sort_keys, stack_facets, stack_sort_keys
+from site_builder.search import (
+    credential_facets,
+    credential_sort_keys,
+    search_settings,
+    stack_facets,
+    stack_sort_keys,
+)
 from site_builder.wording import words
 
 RECOGNITION_CSV = "recognition.csv"
@@ -92,6 +98,8 @@ def paginate(items: Sequence[T], size: int, target: str) -> list[tuple[tuple[T, 
 @dataclass(frozen=True, slots=True)
 class HomePage(PageView):
     featured: tuple[tuple[Stack, StackFacts], ...]
+    search_settings: Mapping[str, str]
+    """The search page's data attributes: filter order, address names and value order."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,7 +233,9 @@ class FeedPage(PageView):
 
 def home_page(base: PageView, catalog: Catalog) -> HomePage:
     featured = tuple((s, catalog.facts[s.id]) for s in catalog.stacks if s.featured)
-    return HomePage(*_base(base, urls.HOME), featured=featured)
+    return HomePage(
+        *_base(base, urls.HOME), featured=featured, search_settings=search_settings(catalog.site, catalog.credentials)
+    )
 
 
 def credential_list_pages(base: PageView, catalog: Catalog) -> list[CredentialListPage]:

@@ -82,6 +82,6 @@ def test_pages_work_without_javascript(browser, site_url: str) -> None:
     assert page.get_by_text("Search needs JavaScript").is_visible()
     page.get_by_role("link", name="all credentials").first.click()
     assert page.url == site_url + "credentials/"
-    page.get_by_role("link", name="Using Exit Tickets to Adjust Instruction").click()
+    page.get_by_role("link", name="Using Exit Tickets to Adjust Instruction", exact=True).click()
     assert page.locator("#evaluation").is_visible()
     context.close()
