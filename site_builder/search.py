@@ -20,7 +20,7 @@ from typing import Iterable
 
 from catalog.errors import EnvironmentFailure
 from catalog.labels import GRADE_ORDER, ROLE_ORDER, StackFacts
-from catalog.model import Credential, RecognitionRow, Site, Stack
+from catalog.model import Credential, Duration, RecognitionRow, Site, Stack
 from catalog.recognition import counts
 from site_builder.formatting import money
 from site_builder.wording import words
@@ -42,8 +42,24 @@ TYPE, ROLE, GRADE, SUBJECT, LEVEL, COST, HOURS, DELIVERY, PACING, COUNTS_IN, COU
     "Standards framework",
     "Area",
 )
+VIDEO, CALENDAR = "Video", "Calendar time"
 
-FILTER_ORDER = (ROLE, GRADE, SUBJECT, COUNTS_IN, COUNTS_FOR, HOURS, COST, DELIVERY, PACING, LEVEL, TYPE, AREA)
+FILTER_ORDER = (
+    ROLE,
+    GRADE,
+    SUBJECT,
+    COUNTS_IN,
+    COUNTS_FOR,
+    HOURS,
+    CALENDAR,
+    COST,
+    VIDEO,
+    DELIVERY,
+    PACING,
+    LEVEL,
+    TYPE,
+    AREA,
+)
 """The order a teacher decides in: who it is for, their grades and subject, whether it counts where they
 work, then time and money, then how it is taught. Groups left out (Stack, Standards framework) follow.
 A catalog can set its own with `search_filter_order` in site.yaml."""
@@ -61,6 +77,8 @@ FILTER_PARAMS = {
     LEVEL: "level",
     TYPE: "type",
     AREA: "area",
+    VIDEO: "video",
+    CALENDAR: "span",
     STACK: "stack",
     FRAMEWORK: "framework",
 }
@@ -75,6 +93,20 @@ HOUR_BANDS = ((5, "Up to 5 hours", "up-to-5"), (10, "5 to 10 hours", "5-10"), (2
 OVER_HOURS = ("Over 20 hours", "over-20")
 COST_LIMITS = (50, 100, 250)
 COST_VARIES = ("Varies (priced in different currencies)", "varies")
+
+
+VIDEO_VALUES = (("none", "No video needed"), ("needed", "Video needed"))
+CALENDAR_BANDS = ((14, "Up to 2 weeks", "up-to-2-weeks"), (61, "2 weeks to 2 months", "2-weeks-2-months"))
+OVER_CALENDAR = ("Over 2 months", "over-2-months")
+NO_CALENDAR = ("Any time (no calendar time stated)", "any")
+
+
+def calendar_band(duration: Duration | None) -> str:
+    """A credential's calendar time as a band, in days (a month counted as 30)."""
+    if duration is None:
+        return NO_CALENDAR[0]
+    days = (duration.days or 0) + 7 * (duration.weeks or 0) + 30 * (duration.months or 0)
+    return next((label for limit, label, _ in CALENDAR_BANDS if days <= limit), OVER_CALENDAR[0])
 
 
 def hours_band(hours: float) -> str:
@@ -134,6 +166,8 @@ def credential_facets(
     pairs += [(STACK, stack.title) for stack in stacks]
     pairs += [(FRAMEWORK, framework) for framework in dict.fromkeys(s.framework for s in c.standards)]
     pairs += [(AREA, c.area)] if c.area else []
+    pairs += [(VIDEO, VIDEO_VALUES[1][1] if c.requirements.video else VIDEO_VALUES[0][1])]
+    pairs += [(CALENDAR, calendar_band(c.duration))]
     return pairs
 
 
@@ -210,6 +244,9 @@ def filter_values(currencies: Iterable[str] = ("USD",)) -> dict[str, list[tuple[
         HOURS: [(value, label) for _, label, value in HOUR_BANDS] + [(OVER_HOURS[1], OVER_HOURS[0])],
         COST: list(dict.fromkeys(costs)) + [(COST_VARIES[1], COST_VARIES[0])],
         LEVEL: [(level, _words(level)) for level in LEVEL_ORDER],
+        VIDEO: list(VIDEO_VALUES),
+        CALENDAR: [(value, label) for _, label, value in CALENDAR_BANDS]
+        + [(OVER_CALENDAR[1], OVER_CALENDAR[0]), (NO_CALENDAR[1], NO_CALENDAR[0])],
     }
 
 

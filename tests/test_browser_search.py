@@ -528,3 +528,23 @@ def test_without_javascript_the_page_offers_the_lists_instead(browser, site_url:
     assert page.get_by_role("link", name="all credentials").first.is_visible()
     assert page.get_by_role("link", name="all stacks").first.is_visible()
     context.close()
+
+
+def test_an_earner_filters_by_no_video_and_calendar_time_then_starts_a_credential(page, site_url: str, facets) -> None:
+    """What the earner needs (issue: what an earner needs to decide and to start)."""
+    page.goto(site_url + "?video=none&span=up-to-2-weeks")
+    settled(page)
+    picked = {search.VIDEO: {"No video needed"}, search.CALENDAR: {"Up to 2 weeks"}}
+    expected = matching(facets, picked)
+    assert "/repo/credentials/exit-tickets/" in expected  # two weeks, with students, no video
+    assert "/repo/credentials/instructional-coaching-cycles/" not in expected  # three months, with video
+    assert set(result_paths(page)) == expected and status_count(page) == len(expected)
+
+    enrol = "https://example.org/educator-learning/enroll/exit-tickets"
+    # The machine has no network: the issuer's enrol page is answered here, to see the link is followed.
+    page.route(enrol, lambda route: route.fulfill(status=200, content_type="text/html", body="<title>Enrol</title>"))
+    page.goto(site_url + "credentials/exit-tickets/")
+    page.get_by_role("link", name="Start this credential").click()
+    page.wait_for_url(enrol)
+    assert page.title() == "Enrol"
+    assert page.problems == []
