@@ -136,8 +136,8 @@ class CredentialPage(PageView):
     decided_by: tuple[str, ...]
     """Who decided each verdict, in words, in the order of `verdicts`."""
     why: tuple[str, ...]
-    """Each verdict's reasons; empty where it says nothing the standard's own page does not (kept
-    off every credential page, which would otherwise repeat the same text thousands of times)."""
+    """Each verdict's reasons, or a short phrase where they would only repeat the standard's own text
+    (kept on /quality/: every credential page repeating it would multiply the site's size)."""
     contact_email: str | None
     needs: tuple[str, ...]
     """What the evidence needs from the earner's setting, in words."""
