@@ -42,7 +42,7 @@ TYPE, ROLE, GRADE, SUBJECT, LEVEL, COST, HOURS, DELIVERY, PACING, COUNTS_IN, COU
     "Standards framework",
     "Area",
 )
-VIDEO, CALENDAR = "Video", "Calendar time"
+VIDEO, CALENDAR, STUDENTS, CONSENT, OBSERVATION = "Video", "Calendar time", "Students", "Consent", "Observation"
 
 FILTER_ORDER = (
     ROLE,
@@ -53,7 +53,10 @@ FILTER_ORDER = (
     HOURS,
     CALENDAR,
     COST,
+    STUDENTS,
     VIDEO,
+    CONSENT,
+    OBSERVATION,
     DELIVERY,
     PACING,
     LEVEL,
@@ -79,6 +82,9 @@ FILTER_PARAMS = {
     AREA: "area",
     VIDEO: "video",
     CALENDAR: "span",
+    STUDENTS: "students",
+    CONSENT: "consent",
+    OBSERVATION: "observer",
     STACK: "stack",
     FRAMEWORK: "framework",
 }
@@ -96,6 +102,13 @@ COST_VARIES = ("Varies (priced in different currencies)", "varies")
 
 
 VIDEO_VALUES = (("none", "No video needed"), ("needed", "Video needed"))
+NEED_VALUES = {
+    STUDENTS: (("none", "No class of students needed"), ("needed", "A class of students needed")),
+    CONSENT: (("none", "No consent needed"), ("needed", "Parental or student consent needed")),
+    OBSERVATION: (("none", "No observer needed"), ("needed", "A colleague or coach observes")),
+}
+"""What the evidence needs from the earner's setting, one filter group each: 'no video' and 'no
+observer' are constraints a teacher combines, which values of one group (OR) could not express."""
 CALENDAR_BANDS = ((14, "Up to 2 weeks", "up-to-2-weeks"), (61, "2 weeks to 2 months", "2-weeks-2-months"))
 OVER_CALENDAR = ("Over 2 months", "over-2-months")
 NO_CALENDAR = ("Any time (no calendar time stated)", "any")
@@ -167,6 +180,12 @@ def credential_facets(
     pairs += [(FRAMEWORK, framework) for framework in dict.fromkeys(s.framework for s in c.standards)]
     pairs += [(AREA, c.area)] if c.area else []
     pairs += [(VIDEO, VIDEO_VALUES[1][1] if c.requirements.video else VIDEO_VALUES[0][1])]
+    needed = {
+        STUDENTS: c.requirements.students,
+        CONSENT: c.requirements.consent,
+        OBSERVATION: c.requirements.observation,
+    }
+    pairs += [(group, NEED_VALUES[group][1 if needed[group] else 0][1]) for group in NEED_VALUES]
     pairs += [(CALENDAR, calendar_band(c.duration))]
     return pairs
 
@@ -245,6 +264,7 @@ def filter_values(currencies: Iterable[str] = ("USD",)) -> dict[str, list[tuple[
         COST: list(dict.fromkeys(costs)) + [(COST_VARIES[1], COST_VARIES[0])],
         LEVEL: [(level, _words(level)) for level in LEVEL_ORDER],
         VIDEO: list(VIDEO_VALUES),
+        **{group: list(values) for group, values in NEED_VALUES.items()},
         CALENDAR: [(value, label) for _, label, value in CALENDAR_BANDS]
         + [(OVER_CALENDAR[1], OVER_CALENDAR[0]), (NO_CALENDAR[1], NO_CALENDAR[0])],
     }
