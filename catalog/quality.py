@@ -123,7 +123,11 @@ class QualityReport:
         return QualityReport(self.profile, self.credentials, tuple(assessed))
 
     def for_stack(self, stack_id: str) -> StackQuality | None:
-        return next((s for s in self.stacks if s.id == stack_id), None)
+        return self._stacks_by_id.get(stack_id)
+
+    @functools.cached_property
+    def _stacks_by_id(self) -> dict[str, StackQuality]:
+        return {s.id: s for s in self.stacks}
 
     @functools.cached_property
     def _by_id(self) -> dict[str, CredentialQuality]:
