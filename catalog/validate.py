@@ -175,6 +175,19 @@ def _check_archive_path(source: Source, facts: FileFacts) -> Iterator[Diagnostic
         )
 
 
+def _check_standard_urls(source: Source, facts: FileFacts) -> Iterator[Diagnostic]:
+    """An Open Badges alignment needs the standard's address: without one it is left out of the badge."""
+    for index, standard in _items(source.data, "standards"):
+        if "url" not in standard:
+            name = shorten(f"{standard.get('framework')} {standard.get('code')}")
+            yield warning(
+                "V016",
+                f"standard '{name}' has no url, so the Open Badges achievement cannot name it as an alignment",
+                source.positions.of_value(("standards", index)),
+                "add the public address of the standard as 'url'",
+            )
+
+
 def _check_ctid(source: Source, facts: FileFacts) -> Iterator[Diagnostic]:
     """Credential Engine's registry needs a CTID, and one published must never change: ask for it early."""
     if source.data.get("status", "active") == "active" and "ctid" not in source.data:
@@ -489,6 +502,7 @@ FILE_RULES: tuple[tuple[frozenset[Kind], FileRule], ...] = (
     (CREDENTIALS, check_public_components),
     (CREDENTIALS, _check_evidence_references),
     (CREDENTIALS, _check_rubric_levels),
+    (frozenset({Kind.CREDENTIAL}), _check_standard_urls),
     (frozenset({Kind.ARCHIVED}), _check_archive_path),
     (CONTENT, _check_jurisdictions),
     (CONTENT, _check_vocabulary),
