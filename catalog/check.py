@@ -77,14 +77,14 @@ def check_catalog(content: Path, options: CheckOptions) -> Checked:
     loaded = load_sources(content)
     facts = FileFacts.of(loaded.site, options.today)
     site_problems = validate_file(loaded.site, facts) if loaded.site else []
-    site = site_model(loaded.site) if loaded.site and not _errors(site_problems) else None
+    site = site_model(loaded.site) if loaded.site and not has_errors(site_problems) else None
     issuer = site.issuer if site else None
     credentials = [check_file(source, facts, issuer) for source in loaded.credentials]
     archived = [check_file(source, facts, issuer) for source in loaded.archived]
     stacks = [check_file(source, facts, issuer) for source in loaded.stacks]
     badges, badge_problems = read_badges(loaded.root, loaded.credentials + loaded.stacks)
     review_problems = {source.path: validate_file(source, facts) for source in loaded.reviews}
-    valid_reviews = [source for source in loaded.reviews if not _errors(review_problems[source.path])]
+    valid_reviews = [source for source in loaded.reviews if not has_errors(review_problems[source.path])]
     profiles, profile_problems = load_profiles(
         loaded.profiles, options.profile, {str(source.data["profile"]) for source in valid_reviews}
     )
@@ -106,7 +106,7 @@ def check_catalog(content: Path, options: CheckOptions) -> Checked:
         *reading_problems,
     ]
     catalog = None
-    if site is not None and not _errors(diagnostics):
+    if site is not None and not has_errors(diagnostics):
         catalog = Catalog.of(site, _models(credentials, Credential), _models(stacks, Stack))
         diagnostics += [
             d
@@ -120,7 +120,7 @@ def check_catalog(content: Path, options: CheckOptions) -> Checked:
             if isinstance(checked.model, Stack)
             for d in check_licensure_fit(checked.source, checked.model, catalog.members(checked.model), options.today)
         ]
-        if _errors(diagnostics):
+        if has_errors(diagnostics):
             catalog = None
     quality = None
     if profiles.selected is not None:
@@ -142,7 +142,7 @@ def check_catalog(content: Path, options: CheckOptions) -> Checked:
 def check_file(source: Source, facts: FileFacts, default_issuer: Issuer | None) -> CheckedFile:
     """Validate one credential or stack file; model it (and render its description) when it is valid."""
     problems = validate_file(source, facts)
-    if _errors(problems):
+    if has_errors(problems):
         return CheckedFile(source, tuple(problems), None)
     if source.kind is Kind.STACK:
         return CheckedFile(source, tuple(problems), stack_model(source))
@@ -259,10 +259,6 @@ def resolve_today(value: str | None = None) -> datetime.date:
                 f"SOURCE_DATE_EPOCH must be whole seconds since 1970 (a date before year 10000), not {epoch!r}"
             ) from None
     return datetime.date.today()
-
-
-def _errors(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -> bool:
-    return has_errors(diagnostics)
 
 
 def _models(files: list[CheckedFile], kind: type[Any]) -> tuple[Any, ...]:
