@@ -124,6 +124,11 @@ def browser():
         browser.close()
 
 
+def _unexpected(request) -> bool:
+    """Any failed request is a problem, except `credcat serve`'s reload stream cut by the reload it asked for."""
+    return not ("/__credcat/events" in request.url and request.failure == "net::ERR_ABORTED")
+
+
 @pytest.fixture
 def page(browser):
     """A fresh page that records console errors and failed requests; the test fails on any."""
@@ -132,7 +137,9 @@ def page(browser):
     page.problems = []
     page.on("console", lambda message: message.type == "error" and page.problems.append(f"console: {message.text}"))
     page.on("pageerror", lambda exc: page.problems.append(f"page error: {exc}"))
-    page.on("requestfailed", lambda request: page.problems.append(f"request failed: {request.url}"))
+    page.on(
+        "requestfailed", lambda request: _unexpected(request) and page.problems.append(f"request failed: {request.url}")
+    )
     page.on(
         "response",
         lambda response: (
