@@ -13,21 +13,34 @@ catalog-wide facts passed in, so it can be cached or run on several cores.
 from __future__ import annotations
 
 import datetime
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+from catalog.cache import NO_CACHE, Cache
 from catalog.content import Catalog, credential_model, site_model, stack_model
 from catalog.diagnostics import Diagnostic, error, has_errors, sort_diagnostics, warning
 from catalog.errors import UsageError
 from catalog.labels import check_stack_label_audience, check_stack_label_numbers
 from catalog.markdown import render_markdown
 from catalog.model import Credential, Issuer, Stack, public_data
+from catalog.parallel import map_in_processes
 from catalog.quality import MET, NOT_MET, QualityReport, QualitySubject, assess_quality
 from catalog.quality_profiles import DATA, DEFAULT_PROFILE, load_profiles
 from catalog.reviews import QualityReview, judgements_for, read_reviews
-from catalog.sources import Kind, Source, load_sources, read_badges
+from catalog.sources import (
+    ContentFiles,
+    Kind,
+    Source,
+    find_content,
+    loaded_sources,
+    parse_source,
+    read_badges,
+    read_bytes,
+    read_source,
+)
 from catalog.stacks import check_licensure_fit
 from catalog.validate import FileFacts, check_badges, validate_across, validate_file
 
@@ -72,16 +85,40 @@ class Checked:
         return self.catalog is None or has_errors(self.diagnostics, strict=strict)
 
 
-def check_catalog(content: Path, options: CheckOptions) -> Checked:
-    """Check everything in `content` and report every problem at once."""
-    loaded = load_sources(content)
-    facts = FileFacts.of(loaded.site, options.today)
-    site_problems = validate_file(loaded.site, facts) if loaded.site else []
-    site = site_model(loaded.site) if loaded.site and not has_errors(site_problems) else None
+def check_catalog(content: Path, options: CheckOptions, *, cache: Cache = NO_CACHE, jobs: int = 1) -> Checked:
+    """Check everything in `content` and report every problem at once.
+
+    Each credential and stack is checked on its own by `check_file`, on `jobs` processes, and
+    taken from `cache` when neither it nor what it was given has changed; the result is the same
+    either way.
+    """
+    found = find_content(content)
+    site_source, site_read_problems = read_source(found.site, Kind.SITE) if found.site else (None, [])
+    facts = FileFacts.of(site_source, options.today)
+    site_problems = site_read_problems + (validate_file(site_source, facts) if site_source else [])
+    site = site_model(site_source) if site_source and not has_errors(site_problems) else None
     issuer = site.issuer if site else None
-    credentials = [check_file(source, facts, issuer) for source in loaded.credentials]
-    archived = [check_file(source, facts, issuer) for source in loaded.archived]
-    stacks = [check_file(source, facts, issuer) for source in loaded.stacks]
+    outcomes = check_files(found, facts, issuer, cache, jobs)
+    credentials, archived, stacks = (
+        [outcome.checked for outcome in outcomes[kind] if outcome.checked]
+        for kind in (Kind.CREDENTIAL, Kind.ARCHIVED, Kind.STACK)
+    )
+    others = {
+        kind: [read_source(path, kind) for path in found.by_kind.get(kind, ())] for kind in (Kind.PROFILE, Kind.REVIEW)
+    }
+    loaded = loaded_sources(
+        found,
+        site_source,
+        {
+            **{kind: tuple(o.checked.source for o in outcomes[kind] if o.checked) for kind in outcomes},
+            **{kind: tuple(source for source, _ in read if source) for kind, read in others.items()},
+        },
+        (
+            *found.diagnostics,
+            *(d for kind in outcomes for o in outcomes[kind] for d in o.load_problems),
+            *(d for read in others.values() for _, problems in read for d in problems),
+        ),
+    )
     badges, badge_problems = read_badges(loaded.root, loaded.credentials + loaded.stacks)
     review_problems = {source.path: validate_file(source, facts) for source in loaded.reviews}
     valid_reviews = [source for source in loaded.reviews if not has_errors(review_problems[source.path])]
@@ -137,6 +174,60 @@ def check_catalog(content: Path, options: CheckOptions) -> Checked:
         badges,
         _versions(archived),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class FileOutcome:
+    """What reading and checking one credential or stack file gave: what a cache entry holds."""
+
+    load_problems: tuple[Diagnostic, ...]
+    checked: CheckedFile | None
+    """None when the file could not be read or parsed (the load problems say why)."""
+
+
+PER_FILE_KINDS = (Kind.CREDENTIAL, Kind.ARCHIVED, Kind.STACK)
+
+
+def check_files(
+    found: ContentFiles, facts: FileFacts, issuer: Issuer | None, cache: Cache, jobs: int
+) -> dict[Kind, list[FileOutcome]]:
+    """Read, parse and check every credential, archived version and stack file, each once.
+
+    A file's outcome is a pure function of its path, its bytes and what it is given (`facts`,
+    the site's issuer), so it is cached under a hash of those, and the files not in the cache
+    are checked on `jobs` processes.
+    """
+    given = repr((facts, issuer))
+    outcomes: dict[tuple[Kind, int], FileOutcome] = {}
+    work: list[tuple[Kind, int, str, bytes, str]] = []
+    for kind in PER_FILE_KINDS:
+        for index, path in enumerate(found.by_kind.get(kind, ())):
+            problems: list[Diagnostic] = []
+            raw = read_bytes(path, problems)
+            if raw is None:
+                outcomes[kind, index] = FileOutcome(tuple(problems), None)
+                continue
+            key = cache.key("check", given, kind.value, str(path), raw)
+            cached = cache.get("checks", key)
+            if isinstance(cached, FileOutcome):
+                outcomes[kind, index] = cached
+            else:
+                work.append((kind, index, str(path), raw, key))
+    checked = map_in_processes(
+        functools.partial(_check_one, facts, issuer), [(path, kind, raw) for kind, _, path, raw, _ in work], jobs
+    )
+    for (kind, index, _, _, key), outcome in zip(work, checked):
+        outcomes[kind, index] = outcome
+        cache.put("checks", key, outcome)
+    return {
+        kind: [outcomes[kind, index] for index in range(len(found.by_kind.get(kind, ())))] for kind in PER_FILE_KINDS
+    }
+
+
+def _check_one(facts: FileFacts, issuer: Issuer | None, item: tuple[str, Kind, bytes]) -> FileOutcome:
+    path, kind, raw = item
+    source, problems = parse_source(path, kind, raw)
+    return FileOutcome(tuple(problems), check_file(source, facts, issuer) if source else None)
 
 
 def check_file(source: Source, facts: FileFacts, default_issuer: Issuer | None) -> CheckedFile:

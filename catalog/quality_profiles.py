@@ -17,7 +17,7 @@ from catalog.contract import field_paths, schema_validator
 from catalog.diagnostics import Diagnostic, did_you_mean, error, warning
 from catalog.errors import UsageError
 from catalog.schema_errors import check_schema
-from catalog.sources import PRIVATE, Kind, Source, load_yaml_source
+from catalog.sources import PRIVATE, Kind, Source, read_source
 
 DEFAULT_PROFILE = "mpos-2024"
 MODIFIERS = ("reason",)
@@ -124,7 +124,7 @@ class _Resolver:
         if source is None:
             path = _builtin_path(name)
             assert path is not None, name
-            source, problems = load_yaml_source(path, Kind.PROFILE)
+            source, problems = read_source(path, Kind.PROFILE)
             self.diagnostics += problems
             if source is None:
                 return None

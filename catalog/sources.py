@@ -10,7 +10,7 @@ import enum
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from catalog.badges import MAX_BADGE_BYTES
 from catalog.diagnostics import Diagnostic, Location, error, warning
@@ -69,36 +69,30 @@ class LoadResult:
 FRONT_MATTER_FENCE = "---"
 
 
-def load_sources(content_dir: Path) -> LoadResult:
-    """Read site.yaml, every credential and every stack, in a stable (sorted) order."""
+@dataclass(frozen=True, slots=True)
+class ContentFiles:
+    """The files of a content folder, found (links out of it refused) but not yet read."""
+
+    root: Path
+    site: Path | None
+    by_kind: Mapping[Kind, tuple[Path, ...]]
+    """Credential, stack, profile, review and archived files, each kind in name order."""
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def find_content(content_dir: Path) -> ContentFiles:
+    """Every content file, in a stable (sorted) order, and the problems of the folder itself."""
     diagnostics: list[Diagnostic] = []
     if not content_dir.is_dir():
-        location = Location(str(content_dir))
-        return LoadResult(
-            content_dir,
-            None,
-            (),
-            (),
-            (),
-            (),
-            (
-                error(
-                    "L008",
-                    "content folder not found",
-                    location,
-                    "pass --content DIR pointing at a folder with site.yaml",
-                ),
-            ),
-        )
-
-    site_path = content_dir / "site.yaml"
+        missing = error("L008", "content folder not found", Location(str(content_dir)), _CONTENT_HINT)
+        return ContentFiles(content_dir, None, {}, (missing,))
+    site_path: Path | None = content_dir / "site.yaml"
     inside = content_dir.resolve()
-    site = None
+    assert site_path is not None
     if problem := _outside(site_path, inside):
         diagnostics.append(error("L010", problem, Location(str(site_path)), _LINK_HINT))
-    elif site_path.is_file():
-        site = _load_yaml_file(site_path, Kind.SITE, diagnostics)
-    else:
+        site_path = None
+    elif not site_path.is_file():
         diagnostics.append(
             error(
                 "L008",
@@ -107,36 +101,84 @@ def load_sources(content_dir: Path) -> LoadResult:
                 "every content folder needs a site.yaml with the site title and jurisdictions",
             )
         )
+        site_path = None
+    by_kind = {
+        Kind.CREDENTIAL: tuple(_files(content_dir / "credentials", (".md",), inside, diagnostics)),
+        Kind.STACK: tuple(_files(content_dir / "stacks", (".yaml", ".yml"), inside, diagnostics)),
+        Kind.PROFILE: tuple(_files(content_dir / "profiles", (".yaml",), inside, diagnostics)),
+        Kind.REVIEW: tuple(_files(content_dir / "reviews", (".yaml",), inside, diagnostics)),
+        Kind.ARCHIVED: tuple(
+            path
+            for folder in _folders(content_dir / "archive", inside, diagnostics)
+            for path in _files(folder, (".md",), inside, diagnostics)
+        ),
+    }
+    return ContentFiles(content_dir, site_path, by_kind, tuple(diagnostics))
 
-    credential_paths = _files(content_dir / "credentials", (".md",), inside, diagnostics)
-    credentials = tuple(
-        source for path in credential_paths if (source := _load_markdown_file(path, diagnostics)) is not None
-    )
-    stacks = tuple(
-        source
-        for path in _files(content_dir / "stacks", (".yaml", ".yml"), inside, diagnostics)
-        if (source := _load_yaml_file(path, Kind.STACK, diagnostics)) is not None
-    )
-    profiles = tuple(
-        source
-        for path in _files(content_dir / "profiles", (".yaml",), inside, diagnostics)
-        if (source := _load_yaml_file(path, Kind.PROFILE, diagnostics)) is not None
-    )
-    reviews = tuple(
-        source
-        for path in _files(content_dir / "reviews", (".yaml",), inside, diagnostics)
-        if (source := _load_yaml_file(path, Kind.REVIEW, diagnostics)) is not None
-    )
-    archived = tuple(
-        source
-        for folder in _folders(content_dir / "archive", inside, diagnostics)
-        for path in _files(folder, (".md",), inside, diagnostics)
-        if (source := _load_markdown_file(path, diagnostics, Kind.ARCHIVED)) is not None
-    )
-    unreadable = frozenset(path.stem for path in credential_paths) - {source.stem for source in credentials}
+
+_CONTENT_HINT = "pass --content DIR pointing at a folder with site.yaml"
+
+
+def load_sources(content_dir: Path) -> LoadResult:
+    """Read site.yaml, every credential and every stack, in a stable (sorted) order."""
+    found = find_content(content_dir)
+    diagnostics = list(found.diagnostics)
+
+    def read(path: Path, kind: Kind) -> Source | None:
+        source, problems = read_source(path, kind)
+        diagnostics.extend(problems)
+        return source
+
+    site = read(found.site, Kind.SITE) if found.site else None
+    sources = {
+        kind: tuple(source for path in paths if (source := read(path, kind)) is not None)
+        for kind, paths in found.by_kind.items()
+    }
+    return loaded_sources(found, site, sources, tuple(diagnostics))
+
+
+def loaded_sources(
+    found: ContentFiles,
+    site: Source | None,
+    sources: Mapping[Kind, tuple[Source, ...]],
+    diagnostics: tuple[Diagnostic, ...],
+) -> LoadResult:
+    """The sources read from `found`, as one result (a credential file that did not load is remembered)."""
+    credentials = sources.get(Kind.CREDENTIAL, ())
+    unreadable = frozenset(path.stem for path in found.by_kind.get(Kind.CREDENTIAL, ())) - {s.stem for s in credentials}
     return LoadResult(
-        content_dir, site, credentials, stacks, profiles, reviews, tuple(diagnostics), unreadable, archived
+        found.root,
+        site,
+        credentials,
+        sources.get(Kind.STACK, ()),
+        sources.get(Kind.PROFILE, ()),
+        sources.get(Kind.REVIEW, ()),
+        diagnostics,
+        unreadable,
+        sources.get(Kind.ARCHIVED, ()),
     )
+
+
+def read_source(path: Path, kind: Kind) -> tuple[Source | None, list[Diagnostic]]:
+    """Read and parse one content file of any kind."""
+    diagnostics: list[Diagnostic] = []
+    raw = read_bytes(path, diagnostics)
+    if raw is None:
+        return None, diagnostics
+    source, problems = parse_source(str(path), kind, raw)
+    return source, diagnostics + problems
+
+
+def parse_source(path: str, kind: Kind, raw: bytes) -> tuple[Source | None, list[Diagnostic]]:
+    """One file's bytes as a source: a pure function of the path, the kind and the bytes (so it can
+    run in another process, and its result can be cached by the bytes' hash)."""
+    diagnostics: list[Diagnostic] = []
+    text = _decode(raw, path, diagnostics)
+    if text is None:
+        return None, diagnostics
+    if kind in (Kind.CREDENTIAL, Kind.ARCHIVED):
+        return _markdown_source(Path(path), text, diagnostics, kind), diagnostics
+    return _yaml_source(Path(path), text, kind, diagnostics), diagnostics
 
 
 def _folders(folder: Path, inside: Path, diagnostics: list[Diagnostic]) -> list[Path]:
@@ -210,8 +252,8 @@ CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 """Every control character but tab and newline: invisible on a page, and not allowed in XML (feed.xml)."""
 
 
-def _read_text(path: Path, diagnostics: list[Diagnostic]) -> str | None:
-    """Decode UTF-8 (with or without BOM) and normalise line endings; None if unreadable."""
+def read_bytes(path: Path, diagnostics: list[Diagnostic]) -> bytes | None:
+    """A content file's bytes; None (and a diagnostic) when it cannot or must not be read."""
     try:
         size = path.stat().st_size
         if size > MAX_CONTENT_BYTES:
@@ -224,10 +266,14 @@ def _read_text(path: Path, diagnostics: list[Diagnostic]) -> str | None:
                 )
             )
             return None
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:  # a dangling symlink, a loop, no permission
         diagnostics.append(error("L008", f"cannot read file: {exc.strerror or exc}", Location(str(path))))
         return None
+
+
+def _decode(raw: bytes, path: str, diagnostics: list[Diagnostic]) -> str | None:
+    """Decode UTF-8 (with or without BOM) and normalise line endings; None if unreadable."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -238,28 +284,19 @@ def _read_text(path: Path, diagnostics: list[Diagnostic]) -> str | None:
             error(
                 "L001",
                 f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
-                Location(str(path), line, col),
+                Location(path, line, col),
                 "save the file as UTF-8",
             )
         )
         return None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        diagnostics.append(error("L002", "file is empty", Location(str(path))))
+        diagnostics.append(error("L002", "file is empty", Location(path)))
         return None
     return text
 
 
-def load_yaml_source(path: Path, kind: Kind) -> tuple[Source | None, list[Diagnostic]]:
-    """Read one YAML file of any kind (used for quality profiles)."""
-    diagnostics: list[Diagnostic] = []
-    return _load_yaml_file(path, kind, diagnostics), diagnostics
-
-
-def _load_yaml_file(path: Path, kind: Kind, diagnostics: list[Diagnostic]) -> Source | None:
-    text = _read_text(path, diagnostics)
-    if text is None:
-        return None
+def _yaml_source(path: Path, text: str, kind: Kind, diagnostics: list[Diagnostic]) -> Source | None:
     if _control_character(text, str(path), 0, diagnostics):
         return None
     data, positions, problems = parse_yaml(text, str(path))
@@ -285,10 +322,7 @@ def _control_character(yaml_text: str, path: str, line_offset: int, diagnostics:
     return True
 
 
-def _load_markdown_file(path: Path, diagnostics: list[Diagnostic], kind: Kind = Kind.CREDENTIAL) -> Source | None:
-    text = _read_text(path, diagnostics)
-    if text is None:
-        return None
+def _markdown_source(path: Path, text: str, diagnostics: list[Diagnostic], kind: Kind) -> Source | None:
     lines = text.split("\n")
     if lines[0].strip() != FRONT_MATTER_FENCE:
         diagnostics.append(

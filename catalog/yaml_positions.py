@@ -8,9 +8,8 @@ path such as `("evaluation", "criteria", 0, "evidence")`.
 from __future__ import annotations
 
 import datetime
+import marshal
 import math
-from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any, Mapping
 
 import yaml
@@ -23,24 +22,75 @@ Path = tuple[str | int, ...]
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-@dataclass(frozen=True, slots=True)
 class Positions:
-    """Where each value (and each mapping key) of a YAML document starts."""
+    """Where each value (and each mapping key) of a YAML document starts, as (line, column).
 
-    file: str
-    values: Mapping[Path, Location] = field(default_factory=lambda: MappingProxyType({}))
-    keys: Mapping[Path, Location] = field(default_factory=lambda: MappingProxyType({}))
+    A file has hundreds of positions and few ever become a diagnostic. So they are plain tuples,
+    not `Location` objects, and a pickled `Positions` (the cache, the process pool) is one compact
+    marshal blob, unpacked only when a diagnostic asks where something is.
+    """
+
+    __slots__ = ("file", "_tables", "_packed")
+
+    def __init__(
+        self,
+        file: str,
+        values: Mapping[Path, tuple[int, int]] | None = None,
+        keys: Mapping[Path, tuple[int, int]] | None = None,
+    ) -> None:
+        self.file = file
+        self._tables: tuple[Mapping[Path, tuple[int, int]], Mapping[Path, tuple[int, int]]] | None = (
+            values or {},
+            keys or {},
+        )
+        self._packed: bytes | None = None
+
+    @property
+    def values(self) -> Mapping[Path, tuple[int, int]]:
+        return self._unpacked()[0]
+
+    @property
+    def keys(self) -> Mapping[Path, tuple[int, int]]:
+        return self._unpacked()[1]
 
     def of_value(self, path: Path) -> Location:
         """The location of the value at `path`, or of its nearest recorded ancestor."""
+        values = self.values
         for end in range(len(path), -1, -1):
-            if path[:end] in self.values:
-                return self.values[path[:end]]
+            if (position := values.get(path[:end])) is not None:
+                return Location(self.file, *position)
         return Location(self.file)
 
     def of_key(self, path: Path) -> Location:
         """The location of the key that names `path` (falls back to its value)."""
-        return self.keys.get(path) or self.of_value(path)
+        position = self.keys.get(path)
+        return Location(self.file, *position) if position else self.of_value(path)
+
+    def _unpacked(self) -> tuple[Mapping[Path, tuple[int, int]], Mapping[Path, tuple[int, int]]]:
+        if self._tables is None:
+            assert self._packed is not None
+            values, keys = marshal.loads(self._packed)
+            self._tables, self._packed = (values, keys), None
+        return self._tables
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        packed = self._packed if self._packed is not None else marshal.dumps(tuple(map(dict, self._unpacked())))
+        return (_packed_positions, (self.file, packed))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Positions) and (self.file, self._unpacked()) == (other.file, other._unpacked())
+
+    def __hash__(self) -> int:
+        return hash(self.file)
+
+    def __repr__(self) -> str:
+        return f"Positions({self.file!r}, {len(self.values)} values)"
+
+
+def _packed_positions(file: str, packed: bytes) -> Positions:
+    positions = Positions(file)
+    positions._tables, positions._packed = None, packed
+    return positions
 
 
 MAX_NODES = 100_000
@@ -58,8 +108,8 @@ class _Converter:
 
     def __init__(self, file: str, line_offset: int) -> None:
         self.file = file
-        self.values: dict[Path, Location] = {}
-        self.keys: dict[Path, Location] = {}
+        self.values: dict[Path, tuple[int, int]] = {}
+        self.keys: dict[Path, tuple[int, int]] = {}
         self.diagnostics: list[Diagnostic] = []
         self._line_offset = line_offset
         self._constructor = yaml.constructor.SafeConstructor()
@@ -67,17 +117,20 @@ class _Converter:
 
     @property
     def positions(self) -> Positions:
-        """What was recorded so far, read-only."""
-        return Positions(self.file, MappingProxyType(self.values), MappingProxyType(self.keys))
+        """What was recorded so far (plain dicts, typed read-only: a source pickles for the cache and the pool)."""
+        return Positions(self.file, self.values, self.keys)
 
     def location(self, mark: yaml.Mark) -> Location:
-        return Location(self.file, mark.line + 1 + self._line_offset, mark.column + 1)
+        return Location(self.file, *self.position(mark))
+
+    def position(self, mark: yaml.Mark) -> tuple[int, int]:
+        return mark.line + 1 + self._line_offset, mark.column + 1
 
     def convert(self, node: yaml.Node, path: Path) -> Any:
         self._count += 1
         if self._count > MAX_NODES or len(path) > MAX_DEPTH:
             raise _TooLarge(node)
-        self.values[path] = self.location(node.start_mark)
+        self.values[path] = self.position(node.start_mark)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
@@ -87,11 +140,13 @@ class _Converter:
     def _mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key_location = self.location(key_node.start_mark)
+            key_position = self.position(key_node.start_mark)
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
                 self.diagnostics.append(
                     error(
-                        "L009", "keys must be plain words; complex keys and merge keys are not supported", key_location
+                        "L009",
+                        "keys must be plain words; complex keys and merge keys are not supported",
+                        Location(self.file, *key_position),
                     )
                 )
                 continue
@@ -101,13 +156,13 @@ class _Converter:
                 self.diagnostics.append(
                     error(
                         "L006",
-                        f"duplicate key '{key}' (first defined at line {first.line})",
-                        key_location,
+                        f"duplicate key '{key}' (first defined at line {first[0]})",
+                        Location(self.file, *key_position),
                         "remove one of the two; YAML would silently keep only the last",
                     )
                 )
                 continue
-            self.keys[path + (key,)] = key_location
+            self.keys[path + (key,)] = key_position
             result[key] = self.convert(value_node, path + (key,))
         return result
 

@@ -1,0 +1,156 @@
+"""The build cache: results of pure per-file work, kept on disk between runs, never trusted blindly.
+
+Checking a file and rendering a page are pure functions of their inputs, so each result is
+stored under a key that hashes every input: the bytes, the path, the catalog-wide facts it
+was given, and the tool's own code (`code_fingerprint`). A changed input is a new key; nothing
+is ever invalidated by hand, so a stale entry can only go unused.
+
+Entries are pickles, which can run code when loaded, so each is signed with a keyed BLAKE2b
+under a secret kept in the user's own cache folder (not beside the content). A cache copied in
+from elsewhere (committed to a repository, another machine, another user) or damaged on disk
+fails the check and is ignored, and the work is done again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import importlib.metadata
+import os
+import pickle
+import secrets
+import sys
+import tempfile
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+CACHE_FOLDER = ".credcat-cache"
+"""Beside the content folder: `my-catalog/content` is cached in `my-catalog/.credcat-cache`."""
+SIGNATURE_BYTES = 32
+
+
+def default_cache_folder(content: Path) -> Path:
+    """Where a content folder's cache lives: beside it, never inside (content is only ever read)."""
+    return content.resolve().parent / CACHE_FOLDER
+
+
+class Cache:
+    """Signed entries in sections (`checks`, `pages`), each a file named by its key.
+
+    A cache that cannot be read or written (no secret, a read-only disk) behaves as an empty one:
+    the build still works, only slower.
+    """
+
+    def __init__(self, folder: Path | None, secret: bytes | None = None) -> None:
+        self.folder = folder
+        self._secret = secret if secret is not None else (_user_secret() if folder else None)
+        self.enabled = folder is not None and self._secret is not None
+        self.hits = 0
+        self.misses = 0
+
+    def key(self, *parts: str | bytes) -> str:
+        """A key for an entry: a hash of the tool's code and of every input named."""
+        digest = hashlib.blake2b(code_fingerprint().encode(), digest_size=20)
+        for part in parts:
+            data = part.encode() if isinstance(part, str) else part
+            digest.update(len(data).to_bytes(8, "little"))
+            digest.update(data)
+        return digest.hexdigest()
+
+    def get(self, section: str, key: str) -> Any | None:
+        """The value stored under `key`, or None when absent, damaged or not signed by us."""
+        if not self.enabled:
+            return None
+        try:
+            blob = self._path(section, key).read_bytes()
+        except OSError:
+            self.misses += 1
+            return None
+        value = self._verified(blob)
+        if value is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return value
+
+    def put(self, section: str, key: str, value: Any) -> None:
+        """Store `value` (written to a temporary file and renamed, so a reader never sees half of it)."""
+        if not self.enabled:
+            return
+        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        _write_atomically(self._path(section, key), self._sign(payload) + payload)
+
+    def _verified(self, blob: bytes) -> Any | None:
+        signature, payload = blob[:SIGNATURE_BYTES], blob[SIGNATURE_BYTES:]
+        if not hmac.compare_digest(signature, self._sign(payload)):
+            return None
+        try:
+            return pickle.loads(payload)
+        except Exception:  # noqa: BLE001 - signed by us but unreadable (an older Python): a miss
+            return None
+
+    def _sign(self, payload: bytes) -> bytes:
+        assert self._secret is not None
+        return hashlib.blake2b(payload, key=self._secret, digest_size=SIGNATURE_BYTES).digest()
+
+    def _path(self, section: str, key: str) -> Path:
+        assert self.folder is not None
+        return self.folder / section / key[:2] / key
+
+
+NO_CACHE = Cache(None)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(temporary, path)
+    except OSError:
+        pass  # a cache that cannot be written only makes the next build slower
+
+
+def _user_secret() -> bytes | None:
+    """This user's cache-signing secret, made on first use; None when it cannot be kept."""
+    home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = Path(home) / "credential-catalog" / "cache-secret"
+    try:
+        secret = path.read_bytes()
+        if len(secret) == SIGNATURE_BYTES:
+            return secret
+    except OSError:
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        secret = secrets.token_bytes(SIGNATURE_BYTES)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(handle, "wb") as file:
+            file.write(secret)
+        os.replace(temporary, path)
+        return secret
+    except OSError:
+        return None
+
+
+_FINGERPRINT: list[str] = []
+
+
+def code_fingerprint() -> str:
+    """A hash of this tool's version, the Python running it, and every file of its packages
+    (code, schemas, profiles, templates): any change to the tool gives every entry a new key."""
+    if not _FINGERPRINT:
+        try:
+            version = importlib.metadata.version("credential-catalog")
+        except importlib.metadata.PackageNotFoundError:
+            version = "unknown"
+        digest = hashlib.blake2b(f"{version} {sys.version} {sys.implementation.cache_tag}".encode(), digest_size=20)
+        for package in ("catalog", "site_builder"):
+            root = Path(str(resources.files(package)))
+            for path in sorted(root.rglob("*")):
+                if path.is_file() and path.suffix != ".pyc":
+                    digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+        _FINGERPRINT.append(digest.hexdigest())
+    return _FINGERPRINT[0]
