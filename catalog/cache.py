@@ -44,10 +44,16 @@ class Cache:
 
     def __init__(self, folder: Path | None, secret: bytes | None = None) -> None:
         self.folder = folder
-        self._secret = secret if secret is not None else (_user_secret() if folder else None)
-        self.enabled = folder is not None and self._secret is not None
+        self._secret = secret
         self.hits = 0
         self.misses = 0
+
+    @property
+    def enabled(self) -> bool:
+        """Whether entries can be kept; the secret is read (or made) on first use, not before."""
+        if self.folder is not None and self._secret is None:
+            self._secret = _user_secret() or b""
+        return bool(self._secret)
 
     def key(self, *parts: str | bytes) -> str:
         """A key for an entry: a hash of the tool's code and of every input named."""
@@ -140,7 +146,10 @@ _FINGERPRINT: list[str] = []
 
 def code_fingerprint() -> str:
     """A hash of this tool's version, the Python running it, and every file of its packages
-    (code, schemas, profiles, templates): any change to the tool gives every entry a new key."""
+    (code, schemas, profiles): any change to the tool gives every entry a new key.
+
+    Templates are left out: a page's key names the templates it uses (site_builder.output), so
+    changing one template re-renders only the pages that use it."""
     if not _FINGERPRINT:
         try:
             version = importlib.metadata.version("credential-catalog")
@@ -150,7 +159,7 @@ def code_fingerprint() -> str:
         for package in ("catalog", "site_builder"):
             root = Path(str(resources.files(package)))
             for path in sorted(root.rglob("*")):
-                if path.is_file() and path.suffix != ".pyc":
+                if path.is_file() and path.suffix != ".pyc" and "templates" not in path.relative_to(root).parts:
                     digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
         _FINGERPRINT.append(digest.hexdigest())
     return _FINGERPRINT[0]

@@ -15,6 +15,7 @@ from typing import Any, Iterator
 from urllib.parse import urlsplit
 
 import jsonschema
+import jsonschema_rs
 import referencing
 import yaml
 
@@ -46,13 +47,31 @@ def schema_validator(name: str) -> jsonschema.protocols.Validator:
     uri = f"{SCHEMA_BASE}{name}.schema.json"
     schema = _inline_refs(registry.contents(uri), registry.resolver(uri))
     checker = jsonschema.FormatChecker(formats=())
-    checker.checks("date")(is_date)
-    checker.checks("url")(is_url)
-    checker.checks("email")(
-        lambda value: not isinstance(value, str) or bool(re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value))
-    )
+    for format_name, check in FORMATS.items():
+        checker.checks(format_name)(check)
     validator: jsonschema.protocols.Validator = _ContentValidator(schema, format_checker=checker)
     return validator
+
+
+def passes_schema(name: str, data: Any) -> bool:
+    """True when `data` certainly meets the schema: asked of a compiled validator first.
+
+    Nearly every file of a catalog is valid, and jsonschema-rs says so about seventy times faster
+    than jsonschema; only a file it does not pass (or cannot read) goes through `schema_validator`,
+    whose errors carry what a diagnostic needs. tests/test_schema_agreement.py holds the two to
+    the same verdicts.
+    """
+    try:
+        return bool(_compiled_validator(name).is_valid(data))
+    except Exception:  # noqa: BLE001 - a value it cannot convert (bytes, a huge number): let jsonschema judge
+        return False
+
+
+@functools.cache
+def _compiled_validator(name: str) -> Any:
+    schema = schema_validator(name).schema
+    assert isinstance(schema, dict)
+    return jsonschema_rs.validator_for(schema, formats=FORMATS, validate_formats=True)
 
 
 def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[jsonschema.ValidationError]:
@@ -107,6 +126,14 @@ def is_url(value: object) -> bool:
         return True
     parts = urlsplit(value)
     return parts.scheme in ("http", "https") and "." in parts.netloc and " " not in value
+
+
+def is_email(value: object) -> bool:
+    return not isinstance(value, str) or bool(re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value))
+
+
+FORMATS = {"date": is_date, "url": is_url, "email": is_email}
+"""The formats the schemas use, checked the same way by both validators."""
 
 
 def field_paths(kind: Kind) -> Iterator[tuple[str, dict[str, Any]]]:

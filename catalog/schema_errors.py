@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable, Iterator
 
-from catalog.contract import SCHEMA_FOR_KIND, SLUG_PATTERN, schema_validator
+from catalog.contract import SCHEMA_FOR_KIND, SLUG_PATTERN, passes_schema, schema_validator
 from catalog.diagnostics import Diagnostic, closest, did_you_mean, error, join_hints, shorten, warning
 from catalog.sources import Kind, Source
 
@@ -50,6 +50,8 @@ def field_name(path: Iterable[str | int]) -> str:
 
 def check_schema(source: Source) -> Iterator[Diagnostic]:
     """Report every field that breaks the file's schema, at the field's position."""
+    if passes_schema(SCHEMA_FOR_KIND[source.kind], source.data):
+        return
     reported_required: set[tuple[str | int, ...]] = set()
     for problem in schema_validator(SCHEMA_FOR_KIND[source.kind]).iter_errors(source.data):
         path: tuple[str | int, ...] = tuple(problem.absolute_path)

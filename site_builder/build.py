@@ -12,16 +12,26 @@ import importlib.metadata
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
+from catalog.cache import NO_CACHE, Cache
 from catalog.check import Checked, CheckOptions, check_catalog
 from catalog.content import Catalog
 from catalog.diagnostics import Diagnostic
 from catalog.errors import EnvironmentFailure
-from site_builder.publish import check_output_folder, publish_site
-from site_builder.render import SiteInputs, asset_files, render_site
+from site_builder.output import write_pages
+from site_builder.publish import check_output_folder, publish_site, write_files
+from site_builder.render import SiteInputs, asset_files, make_environment, plan_site
 from site_builder.schemas import published_schemas
 from site_builder.search import index_site
 from site_builder.urls import SiteUrls
+
+Progress = Callable[[str], None]
+"""Told the name of each stage as it starts (the CLI shows it on a terminal)."""
+
+
+def no_progress(stage: str) -> None:
+    """Say nothing."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +44,11 @@ class BuildOptions:
     strict: bool = False
     force: bool = False
     search: bool = True
+    jobs: int = 1
+    """Processes to check and render on (the output is the same whatever the number)."""
+    cache: Cache = NO_CACHE
+    """Results of earlier builds to reuse (the output is the same with or without)."""
+    progress: Progress = no_progress
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,21 +73,35 @@ def build(options: BuildOptions) -> BuildOutcome:
     """
     started = time.perf_counter()
     check_output_folder(options.out, options.content, force=options.force)
-    checked = check_catalog(options.content, CheckOptions(options.today))
+    options.progress("checking")
+    checked = check_catalog(options.content, CheckOptions(options.today), cache=options.cache, jobs=options.jobs)
     if checked.failed(strict=options.strict) or checked.catalog is None or checked.quality is None:
         return BuildOutcome(False, checked.diagnostics)
     catalog = checked.catalog.published(include_drafts=options.drafts)
 
-    files = site_files(checked, catalog, options)
+    options.progress("planning")
+    pages = plan_site(site_inputs(checked, catalog, options))
+    files = fixed_files(checked, catalog)
+    environment = make_environment(options.urls, options.today)
+
+    def write(staging: Path) -> None:
+        options.progress(f"writing {len(pages):,} files")
+        write_files(files, staging)
+        given = repr((options.urls, options.today))
+        write_pages(pages, environment, given, staging, options.out, options.cache, options.jobs)
+        if options.search:
+            options.progress("indexing for search")
+            index_site(staging)
+
     try:
-        publish_site(files, options.out, index_site if options.search else None)
+        publish_site(write, options.out)
     except OSError as exc:
         raise EnvironmentFailure(f"cannot write the site to {options.out}: {exc.strerror or exc}") from None
 
     return BuildOutcome(
         True,
         checked.diagnostics,
-        pages=sum(path.endswith(".html") for path in files),
+        pages=sum(page.path.endswith(".html") for page in pages),
         credentials=len(catalog.credentials),
         stacks=len(catalog.stacks),
         seconds=time.perf_counter() - started,
@@ -94,10 +123,10 @@ def published_badges(catalog: Catalog) -> set[str]:
     return images | {s.awards.badge.image for s in catalog.stacks if s.awards and s.awards.badge}
 
 
-def site_files(checked: Checked, catalog: Catalog, options: BuildOptions) -> dict[str, bytes]:
-    """Every file of the site: rendered pages and records, the stylesheets, the badge images."""
+def site_inputs(checked: Checked, catalog: Catalog, options: BuildOptions) -> SiteInputs:
+    """Everything rendering depends on."""
     assert checked.quality is not None
-    inputs = SiteInputs(
+    return SiteInputs(
         catalog,
         checked.descriptions,
         options.urls,
@@ -108,8 +137,11 @@ def site_files(checked: Checked, catalog: Catalog, options: BuildOptions) -> dic
         tool_version=tool_version(),
         archived={cid: versions for cid, versions in checked.archived.items() if cid in catalog.by_id},
     )
-    files = {path: text.encode("utf-8") for path, text in render_site(inputs).items()}
-    files.update(asset_files())
+
+
+def fixed_files(checked: Checked, catalog: Catalog) -> dict[str, bytes]:
+    """The files copied as they are: the stylesheets and scripts, the schemas, the badge images."""
+    files = asset_files()
     files.update({f"schemas/{name}": data for name, data in published_schemas().items()})
     files.update({image: checked.badges[image] for image in sorted(published_badges(catalog))})
     return files

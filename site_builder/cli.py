@@ -13,14 +13,17 @@ import json
 import signal
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, Sequence
 
+from catalog.cache import CACHE_FOLDER, NO_CACHE, Cache, default_cache_folder
 from catalog.diagnostics import Diagnostic, Severity
 from catalog.errors import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, CredcatError
+from catalog.parallel import available_cores
 from catalog.quality import MET, NOT_MET, REVIEW
 from catalog.quality_profiles import DATA, DEFAULT_PROFILE
-from site_builder.build import BuildOptions, BuildOutcome
+from site_builder.build import BuildOptions, BuildOutcome, Progress, no_progress
 from site_builder.urls import SiteUrls
 
 if TYPE_CHECKING:
@@ -45,6 +48,16 @@ def port_number(text: str) -> int:
     return port
 
 
+def job_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
+    if not 1 <= value <= 256:
+        raise argparse.ArgumentTypeError(f"must be between 1 and 256, not {value}")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="credcat", description="Build a public catalog site from micro-credential files.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -56,6 +69,17 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--strict", action="store_true", help="treat warnings as errors")
         command.add_argument(
             "--verbose", action="store_true", help="print every warning (else a repeated code is counted after 5)"
+        )
+        command.add_argument(
+            "--quiet", action="store_true", help="no progress lines (there are none when not a terminal)"
+        )
+        command.add_argument(
+            "--jobs", type=job_count, default=None, metavar="N", help="processes to use (default: every core)"
+        )
+        command.add_argument(
+            "--no-cache",
+            action="store_true",
+            help=f"neither read nor write the {CACHE_FOLDER}/ folder beside the content",
         )
 
     validate = commands.add_parser("validate", help="check content and report every problem")
@@ -128,6 +152,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler[args.command](args)
     except CredcatError as exc:
+        if sys.stderr.isatty():
+            print("\r\x1b[K", end="", file=sys.stderr)  # past a progress line
         print(f"credcat: error: {exc.message}", file=sys.stderr)
         if exc.hint:
             print(f"  hint: {exc.hint}", file=sys.stderr)
@@ -196,7 +222,34 @@ def _check(args: argparse.Namespace) -> Checked:
     from catalog.check import CheckOptions, check_catalog, resolve_today
 
     profile = getattr(args, "profile", None) or DEFAULT_PROFILE
-    return check_catalog(args.content, CheckOptions(resolve_today(args.today), profile))
+    progress = terminal_progress(args)
+    progress("checking")
+    checked = check_catalog(
+        args.content, CheckOptions(resolve_today(args.today), profile), cache=_cache(args), jobs=_jobs(args)
+    )
+    progress("")
+    return checked
+
+
+def _cache(args: argparse.Namespace) -> Cache:
+    return NO_CACHE if args.no_cache else Cache(default_cache_folder(args.content))
+
+
+def _jobs(args: argparse.Namespace) -> int:
+    return int(args.jobs) if args.jobs else available_cores()
+
+
+def terminal_progress(args: argparse.Namespace) -> Progress:
+    """One line on a terminal, rewritten as each stage starts; nothing when quiet or not a terminal."""
+    if args.quiet or not sys.stderr.isatty():
+        return no_progress
+    started = time.perf_counter()
+
+    def show(stage: str) -> None:
+        line = f"credcat: {stage}... ({time.perf_counter() - started:.1f} s)" if stage else ""
+        print(f"\r\x1b[K{line}", end="", file=sys.stderr, flush=True)
+
+    return show
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -226,6 +279,9 @@ def build_options(args: argparse.Namespace, base_url: str) -> BuildOptions:
         strict=args.strict,
         force=getattr(args, "force", False),
         search=not getattr(args, "no_search", False),
+        jobs=_jobs(args),
+        cache=_cache(args),
+        progress=terminal_progress(args) if args.command == "build" else no_progress,
     )
 
 
@@ -234,6 +290,7 @@ def _build(args: argparse.Namespace) -> int:
 
     options = build_options(args, args.base_url)
     outcome = build(options)
+    options.progress("")
     report(outcome.diagnostics, strict=args.strict, verbose=args.verbose)
     print(build_summary(outcome, options))
     return EXIT_OK if outcome.written else EXIT_CONTENT

@@ -60,15 +60,15 @@ def _git_repository_in(folder: Path) -> Path | None:
 LOCK_WAIT_SECONDS = 600
 
 
-def publish_site(files: Mapping[str, bytes], out: Path, finish: Callable[[Path], None] | None = None) -> None:
-    """Write `files` into a staging folder next to `out`, run `finish` on it (e.g. indexing), then swap.
+def publish_site(write: Callable[[Path], None], out: Path, finish: Callable[[Path], None] | None = None) -> None:
+    """Let `write` fill a staging folder next to `out`, run `finish` on it (e.g. indexing), then swap.
 
     Builds into the same folder wait for each other (a lock file beside `out`), so two at once
     never pull the folder from under one another.
     """
     out.parent.mkdir(parents=True, exist_ok=True)
     with _locked(out.parent / f".{out.name}.credcat-lock"):
-        _publish(files, out, finish)
+        _publish(write, out, finish)
 
 
 @contextlib.contextmanager
@@ -92,18 +92,23 @@ def _locked(lock_path: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def _publish(files: Mapping[str, bytes], out: Path, finish: Callable[[Path], None] | None) -> None:
+def write_files(files: Mapping[str, bytes], staging: Path) -> None:
+    """Write each file at its relative path inside `staging`, and nowhere else."""
+    root = staging.resolve()
+    for relative, data in sorted(files.items()):
+        target = staging / relative
+        if root not in target.resolve().parents:
+            raise ValueError(f"refusing to write {relative!r} outside the output folder")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
+def _publish(write: Callable[[Path], None], out: Path, finish: Callable[[Path], None] | None) -> None:
     recover_interrupted(out)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.credcat-new-", dir=out.parent))
     try:
         staging.chmod(0o755)
-        root = staging.resolve()
-        for relative, data in sorted(files.items()):
-            target = staging / relative
-            if root not in target.resolve().parents:
-                raise ValueError(f"refusing to write {relative!r} outside the output folder")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+        write(staging)
         (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         if finish is not None:
             finish(staging)

@@ -1,7 +1,7 @@
 """Rendering: the catalog into the full set of output files, as a pure function of its inputs.
 
-`plan_site` decides which files exist and what each one is given; `render_site` turns that plan
-into text. Nothing here reads the clock or the disk (templates aside), so the same inputs always
+`plan_site` decides which files exist and what each one is given; site_builder.output turns that
+plan into files. Nothing here reads the clock or the disk (templates aside), so the same inputs always
 give the same bytes, and pages could be rendered on several cores or cached.
 """
 
@@ -174,19 +174,6 @@ def version_pages(
 
 def _page(view: PageView, template: str) -> Page:
     return Page(urls.output_file(view.page_path), template, view)
-
-
-def render_site(inputs: SiteInputs) -> dict[str, str]:
-    """Render every planned page: output path -> text."""
-    environment = make_environment(inputs.urls, inputs.today)
-    return {page.path: _render(environment, page) for page in plan_site(inputs)}
-
-
-def _render(environment: jinja2.Environment, page: Page) -> str:
-    if page.text is not None:
-        return page.text
-    assert page.template is not None and page.view is not None, page.path
-    return environment.get_template(page.template).render(page.view.context())
 
 
 def asset_files() -> dict[str, bytes]:

@@ -13,6 +13,7 @@ to localhost (so a DNS-rebinding page cannot read the preview), and never serves
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import http.server
 import io
@@ -338,6 +339,9 @@ def serve(
         _publish_result(live, outcome)
         server = _listen(port, site_handler(options.out, live=live))
         threading.Thread(target=server.serve_forever, name="credcat-serve", daemon=True).start()
+        # Rebuilds stay in this process: forking workers beside the server's thread is not safe,
+        # and the cache makes a rebuild after an edit quick anyway.
+        options = dataclasses.replace(options, jobs=1)
         print(f"Serving {options.out}/ at http://localhost:{port}/ (Ctrl+C to stop)", flush=True)
         for changed in changes:
             if not changed:

@@ -10,12 +10,8 @@ import pytest
 
 from site_builder.cli import main
 from site_builder.publish import MARKER
+from tests.hostile.support import leftovers
 from tests.linkcheck import broken_links
-
-
-def leftovers(folder: Path) -> list[str]:
-    """Staging and retired folders a build left beside its output (the lock file stays, by design)."""
-    return sorted(p.name for p in folder.iterdir() if ".credcat-" in p.name and not p.name.endswith("credcat-lock"))
 
 
 def build(content: Path, out: Path, *extra: str) -> int:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from catalog.cache import CACHE_FOLDER
 from catalog.check import CheckOptions, check_catalog
 from site_builder.cli import main
 from tests.conftest import FIXTURES, TODAY
@@ -110,8 +111,12 @@ def tree(folder: Path) -> dict[str, str]:
 
 
 def leftovers(folder: Path) -> list[str]:
-    """Staging and retired folders beside an output folder (the lock file stays, by design)."""
-    return sorted(p.name for p in folder.iterdir() if ".credcat-" in p.name and not p.name.endswith("credcat-lock"))
+    """Staging and retired folders beside an output folder (the lock file and the cache stay, by design)."""
+    return sorted(
+        p.name
+        for p in folder.iterdir()
+        if ".credcat-" in p.name and not p.name.endswith("credcat-lock") and p.name != CACHE_FOLDER
+    )
 
 
 def files_containing(folder: Path, needle: bytes) -> list[str]:

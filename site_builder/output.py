@@ -1,0 +1,142 @@
+"""Writing the planned site into the staging folder: each page rendered once, on every core,
+and a page whose inputs have not changed carried over from the previous site by a hard link.
+
+A page is a pure function of its template (with the templates it uses), its view, the base
+URL and the date, so its key hashes exactly those; a text file's key is its text. The manifest
+of the previous build remembers, per output file, the key it was made from and the file's
+identity on disk (inode, size, modification time): when the key matches and the file in the
+published folder is still that very file, it is linked into the staging folder instead of being
+rendered and written again. Anything else (no manifest, an edited or replaced file, another
+folder) is simply rendered, so the output is byte-identical with or without the cache.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import os
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+import jinja2
+import jinja2.meta
+
+from catalog.cache import Cache
+from catalog.parallel import map_in_processes
+from site_builder.render import Page
+
+ManifestEntry = tuple[str, int, int, int]
+"""(key, inode, size, modification time in ns) of one published file."""
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What the workers need, inherited when they are forked (so it is never pickled to them)."""
+
+    pages: tuple[Page, ...]
+    environment: jinja2.Environment
+    given: str
+    """What every page depends on besides its view: the base URL and the date."""
+    staging: Path
+    previous: Path
+    """The published site, whose unchanged files are linked rather than written again."""
+    manifest: Mapping[str, ManifestEntry]
+
+
+_PLAN: list[Plan] = []
+"""The plan of the build in progress, set in the parent before the workers fork."""
+
+
+def write_pages(
+    pages: list[Page],
+    environment: jinja2.Environment,
+    given: str,
+    staging: Path,
+    previous: Path,
+    cache: Cache,
+    jobs: int,
+) -> int:
+    """Render and write every page into `staging`; returns how many were carried over unchanged."""
+    manifest_key = cache.key("manifest", str(previous.resolve()))
+    manifest = cache.get("pages", manifest_key) if previous.is_dir() else None
+    for name in environment.list_templates(filter_func=lambda name: name.endswith((".html", ".xml"))):
+        environment.get_template(name)  # compiled once, before the workers fork
+    _PLAN[:] = [Plan(tuple(pages), environment, given, staging, previous, manifest or {})]
+    try:
+        written = map_in_processes(_write_page, range(len(pages)), jobs)
+    finally:
+        _PLAN.clear()
+    cache.put("pages", manifest_key, dict(entry for entry, _ in written))
+    return sum(carried for _, carried in written)
+
+
+def _write_page(index: int) -> tuple[tuple[str, ManifestEntry], bool]:
+    plan = _PLAN[0]
+    page = plan.pages[index]
+    if page.path.startswith("/") or ".." in page.path.split("/"):
+        raise ValueError(f"refusing to write {page.path!r} outside the output folder")
+    key = page_key(page, plan.environment, plan.given)
+    target = plan.staging / page.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    before = plan.manifest.get(page.path)
+    if before is not None and before[0] == key and _link_unchanged(plan.previous / page.path, target, before):
+        return (page.path, before), True
+    target.write_bytes(render_page(plan.environment, page).encode("utf-8"))
+    stat = target.stat()
+    return (page.path, (key, stat.st_ino, stat.st_size, stat.st_mtime_ns)), False
+
+
+def _link_unchanged(source: Path, target: Path, entry: ManifestEntry) -> bool:
+    """Link the published file into the staging folder if it is still the file the manifest names."""
+    try:
+        stat = source.lstat()
+        if (stat.st_ino, stat.st_size, stat.st_mtime_ns) != entry[1:]:
+            return False
+        os.link(source, target)
+    except OSError:  # gone, or a file system without hard links: render it
+        return False
+    return True
+
+
+def render_page(environment: jinja2.Environment, page: Page) -> str:
+    if page.text is not None:
+        return page.text
+    assert page.template is not None and page.view is not None, page.path
+    return environment.get_template(page.template).render(page.view.context())
+
+
+def page_key(page: Page, environment: jinja2.Environment, given: str) -> str:
+    """A hash of everything the page's bytes depend on."""
+    digest = hashlib.blake2b(digest_size=20)
+    if page.text is not None:
+        digest.update(b"text\0" + page.text.encode("utf-8"))
+        return digest.hexdigest()
+    assert page.template is not None
+    digest.update(f"{template_fingerprint(environment, page.template)}\0{given}\0".encode())
+    digest.update(canonical_bytes(page.view))
+    return digest.hexdigest()
+
+
+def canonical_bytes(value: object) -> bytes:
+    """The value's pickle without the memo, so equal values give equal bytes however their
+    objects happen to be shared (a view built from cached models and one built from fresh ones)."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump(value)
+    return buffer.getvalue()
+
+
+@functools.cache
+def template_fingerprint(environment: jinja2.Environment, name: str) -> str:
+    """A hash of a template and of every template it extends, includes or imports, so changing
+    one template changes the keys of exactly the pages that use it."""
+    assert environment.loader is not None
+    source, _, _ = environment.loader.get_source(environment, name)
+    digest = hashlib.blake2b(source.encode("utf-8"), digest_size=20)
+    for used in sorted(filter(None, jinja2.meta.find_referenced_templates(environment.parse(source)))):
+        digest.update(template_fingerprint(environment, used).encode())
+    return digest.hexdigest()
