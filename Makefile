@@ -36,7 +36,7 @@ golden: install
 	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py
 
 bench: install
-	$(BIN)/python bench/bench_build.py
+	$(BIN)/python bench/run.py --n 2000
 
 clean:
 	rm -rf _site .pytest_cache

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/search_latency.py [N]   # default: 2000 credentials
 
-Generates N credentials with bench_build's generator, builds the site with its Pagefind index, serves
+Generates N credentials with bench/run.py's generator, builds the site with its Pagefind index, serves
 it under /repo/ on 127.0.0.1 (no network), and measures in Debian's Chromium, from the keystroke to
 the first result cards on screen:
 
@@ -25,8 +25,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # this checkout's code (and tests.browser_support), wherever it is run from
 
-from bench_build import generate  # noqa: E402
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
+from run import generate  # noqa: E402
 
 from catalog.check import resolve_today  # noqa: E402
 from site_builder.build import BuildOptions, build  # noqa: E402
