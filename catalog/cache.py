@@ -13,6 +13,7 @@ fails the check and is ignored, and the work is done again.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import importlib.metadata
@@ -57,7 +58,7 @@ class Cache:
 
     def key(self, *parts: str | bytes) -> str:
         """A key for an entry: a hash of the tool's code and of every input named."""
-        digest = hashlib.blake2b(code_fingerprint().encode(), digest_size=20)
+        digest = hashlib.blake2b(code_fingerprint("catalog").encode(), digest_size=20)
         for part in parts:
             data = part.encode() if isinstance(part, str) else part
             digest.update(len(data).to_bytes(8, "little"))
@@ -141,25 +142,21 @@ def _user_secret() -> bytes | None:
         return None
 
 
-_FINGERPRINT: list[str] = []
-
-
-def code_fingerprint() -> str:
-    """A hash of this tool's version, the Python running it, and every file of its packages
-    (code, schemas, profiles): any change to the tool gives every entry a new key.
+@functools.cache
+def code_fingerprint(package: str) -> str:
+    """A hash of this tool's version, the Python running it, and every file of one of its packages
+    (code, schemas, profiles): any change to the tool gives every entry a new key. Checking
+    depends on `catalog` alone; pages depend on `site_builder` too.
 
     Templates are left out: a page's key names the templates it uses (site_builder.output), so
     changing one template re-renders only the pages that use it."""
-    if not _FINGERPRINT:
-        try:
-            version = importlib.metadata.version("credential-catalog")
-        except importlib.metadata.PackageNotFoundError:
-            version = "unknown"
-        digest = hashlib.blake2b(f"{version} {sys.version} {sys.implementation.cache_tag}".encode(), digest_size=20)
-        for package in ("catalog", "site_builder"):
-            root = Path(str(resources.files(package)))
-            for path in sorted(root.rglob("*")):
-                if path.is_file() and path.suffix != ".pyc" and "templates" not in path.relative_to(root).parts:
-                    digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
-        _FINGERPRINT.append(digest.hexdigest())
-    return _FINGERPRINT[0]
+    try:
+        version = importlib.metadata.version("credential-catalog")
+    except importlib.metadata.PackageNotFoundError:
+        version = "unknown"
+    digest = hashlib.blake2b(f"{version} {sys.version} {sys.implementation.cache_tag}".encode(), digest_size=20)
+    root = Path(str(resources.files(package)))
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix != ".pyc" and "templates" not in path.relative_to(root).parts:
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()

@@ -27,6 +27,7 @@ from catalog.labels import check_stack_label_audience, check_stack_label_numbers
 from catalog.markdown import render_markdown
 from catalog.model import Credential, Issuer, Stack, public_data
 from catalog.parallel import map_in_processes
+from catalog.pickling import dataclasses_of, pickle_by_fields
 from catalog.quality import MET, NOT_MET, QualityReport, QualitySubject, assess_quality
 from catalog.quality_profiles import DATA, DEFAULT_PROFILE, load_profiles
 from catalog.reviews import QualityReview, judgements_for, read_reviews
@@ -62,6 +63,12 @@ class CheckedFile:
     model: Credential | Stack | None
     description_html: str | None = None
     """A valid credential's description, rendered once to safe HTML."""
+    record: Mapping[str, Any] | None = None
+    """A valid credential's public record (what quality assesses), made once."""
+    key: str = ""
+    """A hash of everything this check was given (the file's path and bytes, the catalog-wide
+    facts, the tool's code): files with equal keys have equal models, so a rendered page's key
+    can name a model by it instead of spelling the model out (site_builder.output)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +86,8 @@ class Checked:
     """Badge path (relative to the content folder) -> the bytes that were checked and will be published."""
     archived: Mapping[str, tuple[tuple[Credential, str], ...]] = field(default_factory=dict)
     """Credential id -> its earlier versions, oldest first, each with its description as safe HTML."""
+    files: tuple[CheckedFile, ...] = ()
+    """Every credential, archived version and stack file that could be read, as checked."""
 
     def failed(self, *, strict: bool = False) -> bool:
         """True when the content must not be published (warnings count under --strict)."""
@@ -173,6 +182,7 @@ def check_catalog(content: Path, options: CheckOptions, *, cache: Cache = NO_CAC
         quality,
         badges,
         _versions(archived),
+        tuple(credentials + archived + stacks),
     )
 
 
@@ -199,7 +209,7 @@ def check_files(
     """
     given = repr((facts, issuer))
     outcomes: dict[tuple[Kind, int], FileOutcome] = {}
-    work: list[tuple[Kind, int, str, bytes, str]] = []
+    work: list[tuple[Kind, int, str, bytes, str]] = []  # kind, index, path, bytes, key
     for kind in PER_FILE_KINDS:
         for index, path in enumerate(found.by_kind.get(kind, ())):
             problems: list[Diagnostic] = []
@@ -214,7 +224,7 @@ def check_files(
             else:
                 work.append((kind, index, str(path), raw, key))
     checked = map_in_processes(
-        functools.partial(_check_one, facts, issuer), [(path, kind, raw) for kind, _, path, raw, _ in work], jobs
+        functools.partial(_check_one, facts, issuer), [(path, kind, raw, key) for kind, _, path, raw, key in work], jobs
     )
     for (kind, index, _, _, key), outcome in zip(work, checked):
         outcomes[kind, index] = outcome
@@ -224,24 +234,26 @@ def check_files(
     }
 
 
-def _check_one(facts: FileFacts, issuer: Issuer | None, item: tuple[str, Kind, bytes]) -> FileOutcome:
-    path, kind, raw = item
+def _check_one(facts: FileFacts, issuer: Issuer | None, item: tuple[str, Kind, bytes, str]) -> FileOutcome:
+    path, kind, raw, key = item
     source, problems = parse_source(path, kind, raw)
-    return FileOutcome(tuple(problems), check_file(source, facts, issuer) if source else None)
+    return FileOutcome(tuple(problems), check_file(source, facts, issuer, key) if source else None)
 
 
-def check_file(source: Source, facts: FileFacts, default_issuer: Issuer | None) -> CheckedFile:
+def check_file(source: Source, facts: FileFacts, default_issuer: Issuer | None, key: str = "") -> CheckedFile:
     """Validate one credential or stack file; model it (and render its description) when it is valid."""
     problems = validate_file(source, facts)
     if has_errors(problems):
-        return CheckedFile(source, tuple(problems), None)
+        return CheckedFile(source, tuple(problems), None, key=key)
     if source.kind is Kind.STACK:
-        return CheckedFile(source, tuple(problems), stack_model(source))
+        return CheckedFile(source, tuple(problems), stack_model(source), key=key)
     if default_issuer is None and "issuer" not in source.data:
-        return CheckedFile(source, tuple(problems), None)  # site.yaml is broken: reported there
+        return CheckedFile(source, tuple(problems), None, key=key)  # site.yaml is broken: reported there
     credential = credential_model(source, default_issuer or Issuer(""))
     rendered = render_markdown(credential.description, source.path, credential.description_line)
-    return CheckedFile(source, tuple(problems) + rendered.diagnostics, credential, rendered.html)
+    return CheckedFile(
+        source, tuple(problems) + rendered.diagnostics, credential, rendered.html, public_data(credential), key
+    )
 
 
 def quality_subject(
@@ -253,7 +265,7 @@ def quality_subject(
     This is the one place that falls back to a file's raw data: for a file with errors (a draft
     in progress, `credcat quality` on broken content), which is when an author needs it most.
     """
-    data: Mapping[str, Any] = public_data(checked.model) if checked.model else checked.source.data
+    data: Mapping[str, Any] = checked.record if checked.record is not None else checked.source.data
     credential_id = str(data.get("id", checked.source.stem))
     return QualitySubject(
         id=credential_id,
@@ -354,3 +366,6 @@ def resolve_today(value: str | None = None) -> datetime.date:
 
 def _models(files: list[CheckedFile], kind: type[Any]) -> tuple[Any, ...]:
     return tuple(checked.model for checked in files if isinstance(checked.model, kind))
+
+
+pickle_by_fields(*dataclasses_of(globals()))

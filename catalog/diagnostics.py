@@ -11,6 +11,8 @@ import enum
 from dataclasses import dataclass
 from typing import Iterable
 
+from catalog.pickling import dataclasses_of, pickle_by_fields
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class Location:
@@ -102,3 +104,6 @@ def join_hints(*hints: str | None) -> str | None:
 def shorten(text: str, limit: int = 60) -> str:
     """Author text quoted in a message, cut to `limit` characters so a diagnostic stays one readable line."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+pickle_by_fields(*dataclasses_of(globals()))

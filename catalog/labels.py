@@ -13,6 +13,7 @@ from typing import Callable, Iterable
 
 from catalog.diagnostics import Diagnostic, Location, error, warning
 from catalog.model import Credential, Evidence, RecognitionRow, Stack
+from catalog.pickling import dataclasses_of, pickle_by_fields
 from catalog.readability import flesch_kincaid_grade, sentences
 
 ROLE_ORDER = (
@@ -319,3 +320,6 @@ def _audience_error(claim: str, served: str, at: Location) -> Diagnostic:
         at,
         "name only an audience every required credential is for, or leave the audience to the label card",
     )
+
+
+pickle_by_fields(*dataclasses_of(globals()))

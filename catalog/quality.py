@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
 
 from catalog.diagnostics import Diagnostic, shorten
+from catalog.pickling import dataclasses_of, pickle_by_fields
 from catalog.quality_profiles import CHECK_TYPES, DATA, MODIFIERS, REVIEW_CHECK, Profile, Standard
 from catalog.readability import sentences
 from catalog.recognition import months_before
@@ -346,3 +347,6 @@ def assess_quality(subjects: Iterable[QualitySubject], profile: Profile, today: 
             )
         )
     return QualityReport(profile, tuple(results))
+
+
+pickle_by_fields(*dataclasses_of(globals()))

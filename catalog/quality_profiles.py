@@ -16,6 +16,7 @@ from typing import Any, Iterable, Iterator, Mapping
 from catalog.contract import field_paths, schema_validator
 from catalog.diagnostics import Diagnostic, did_you_mean, error, warning
 from catalog.errors import UsageError
+from catalog.pickling import dataclasses_of, pickle_by_fields
 from catalog.schema_errors import check_schema
 from catalog.sources import PRIVATE, Kind, Source, read_source
 
@@ -257,3 +258,6 @@ def _named_fields(kind: str, spec: Any) -> list[str]:
     else:
         named = []
     return [name for name in named if isinstance(name, str)]
+
+
+pickle_by_fields(*dataclasses_of(globals()))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
 from catalog.model import Credential, RecognitionRow
+from catalog.pickling import dataclasses_of, pickle_by_fields
 
 if TYPE_CHECKING:  # content imports validation, which imports this module's date rule
     from catalog.content import Catalog
@@ -135,3 +136,6 @@ def member_credits(row: RecognitionRow, members: Iterable[Credential], today: da
         if amounts:
             credits.append(max(amounts))
     return credits
+
+
+pickle_by_fields(*dataclasses_of(globals()))

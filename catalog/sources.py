@@ -14,6 +14,7 @@ from typing import Any, Iterable, Mapping
 
 from catalog.badges import MAX_BADGE_BYTES
 from catalog.diagnostics import Diagnostic, Location, error, warning
+from catalog.pickling import dataclasses_of, pickle_by_fields
 from catalog.yaml_positions import Positions, parse_yaml
 
 
@@ -455,3 +456,6 @@ def _read_badge(path: Path, image: str, inside: Path, files: dict[str, bytes]) -
     except OSError as exc:  # no permission, a name too long
         return "R005", f"cannot be read: {exc.strerror or exc}"
     return "R005", None
+
+
+pickle_by_fields(*dataclasses_of(globals()))

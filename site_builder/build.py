@@ -19,7 +19,7 @@ from catalog.check import Checked, CheckOptions, check_catalog
 from catalog.content import Catalog
 from catalog.diagnostics import Diagnostic
 from catalog.errors import EnvironmentFailure
-from site_builder.output import write_pages
+from site_builder.output import known_objects, write_pages
 from site_builder.publish import check_output_folder, publish_site, write_files
 from site_builder.render import SiteInputs, asset_files, make_environment, plan_site
 from site_builder.schemas import published_schemas
@@ -88,7 +88,8 @@ def build(options: BuildOptions) -> BuildOutcome:
         options.progress(f"writing {len(pages):,} files")
         write_files(files, staging)
         given = repr((options.urls, options.today))
-        write_pages(pages, environment, given, staging, options.out, options.cache, options.jobs)
+        known = known_objects(checked, catalog)
+        write_pages(pages, environment, given, staging, options.out, options.cache, options.jobs, known)
         if options.search:
             options.progress("indexing for search")
             index_site(staging)

@@ -12,6 +12,8 @@ folder) is simply rendered, so the output is byte-identical with or without the 
 
 from __future__ import annotations
 
+import copyreg
+import dataclasses
 import functools
 import hashlib
 import io
@@ -19,13 +21,18 @@ import os
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Callable, Mapping
 
 import jinja2
 import jinja2.meta
 
-from catalog.cache import Cache
+from catalog.cache import Cache, code_fingerprint
+from catalog.check import Checked
+from catalog.content import Catalog
+from catalog.labels import StackFacts
+from catalog.model import Credential, Site, Stack
 from catalog.parallel import map_in_processes
+from catalog.quality_profiles import Standard
 from site_builder.render import Page
 
 ManifestEntry = tuple[str, int, int, int]
@@ -44,6 +51,8 @@ class Plan:
     previous: Path
     """The published site, whose unchanged files are linked rather than written again."""
     manifest: Mapping[str, ManifestEntry]
+    known: Mapping[int, str]
+    """Model objects (by identity) -> the key they were made under, which stands for them in page keys."""
 
 
 _PLAN: list[Plan] = []
@@ -58,13 +67,14 @@ def write_pages(
     previous: Path,
     cache: Cache,
     jobs: int,
+    known: Mapping[int, str],
 ) -> int:
     """Render and write every page into `staging`; returns how many were carried over unchanged."""
-    manifest_key = cache.key("manifest", str(previous.resolve()))
+    manifest_key = cache.key("manifest", code_fingerprint("site_builder"), str(previous.resolve()))
     manifest = cache.get("pages", manifest_key) if previous.is_dir() else None
     for name in environment.list_templates(filter_func=lambda name: name.endswith((".html", ".xml"))):
         environment.get_template(name)  # compiled once, before the workers fork
-    _PLAN[:] = [Plan(tuple(pages), environment, given, staging, previous, manifest or {})]
+    _PLAN[:] = [Plan(tuple(pages), environment, given, staging, previous, manifest or {}, known)]
     try:
         written = map_in_processes(_write_page, range(len(pages)), jobs)
     finally:
@@ -78,7 +88,7 @@ def _write_page(index: int) -> tuple[tuple[str, ManifestEntry], bool]:
     page = plan.pages[index]
     if page.path.startswith("/") or ".." in page.path.split("/"):
         raise ValueError(f"refusing to write {page.path!r} outside the output folder")
-    key = page_key(page, plan.environment, plan.given)
+    key = page_key(page, plan.environment, plan.given, plan.known)
     target = plan.staging / page.path
     target.parent.mkdir(parents=True, exist_ok=True)
     before = plan.manifest.get(page.path)
@@ -108,7 +118,7 @@ def render_page(environment: jinja2.Environment, page: Page) -> str:
     return environment.get_template(page.template).render(page.view.context())
 
 
-def page_key(page: Page, environment: jinja2.Environment, given: str) -> str:
+def page_key(page: Page, environment: jinja2.Environment, given: str, known: Mapping[int, str]) -> str:
     """A hash of everything the page's bytes depend on."""
     digest = hashlib.blake2b(digest_size=20)
     if page.text is not None:
@@ -116,18 +126,70 @@ def page_key(page: Page, environment: jinja2.Environment, given: str) -> str:
         return digest.hexdigest()
     assert page.template is not None
     digest.update(f"{template_fingerprint(environment, page.template)}\0{given}\0".encode())
-    digest.update(canonical_bytes(page.view))
+    digest.update(canonical_bytes(page.view, known))
     return digest.hexdigest()
 
 
-def canonical_bytes(value: object) -> bytes:
-    """The value's pickle without the memo, so equal values give equal bytes however their
-    objects happen to be shared (a view built from cached models and one built from fresh ones)."""
+def canonical_bytes(value: object, known: Mapping[int, str]) -> bytes:
+    """The value's pickle, with each known object (a model, a stack's facts) written as its key.
+
+    Without the memo, equal values give equal bytes however their objects happen to be shared (a
+    view built from cached models and one built from fresh ones). Writing a model as the key it
+    was made under (its file's bytes and what checking was given) keeps a page's key cheap to
+    compute, and only the very objects the check made are named so: a copy is spelt out in full.
+    """
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.fast = True
+    pickler.dispatch_table = _Reducers(known)
     pickler.dump(value)
     return buffer.getvalue()
+
+
+KEYED_TYPES = (Credential, Stack, Site, StackFacts, Standard)
+
+
+class _Reducers(dict[type, Callable[[Any], Any]]):
+    """How the page-key pickler writes each type it does not know natively (pickle handles str,
+    tuple, dict and the like itself, before asking here): a known object as its key, any other
+    dataclass as its class and field values (the standard library's way asks `dataclasses.fields`
+    for every object), anything else as usual."""
+
+    def __init__(self, known: Mapping[int, str]) -> None:
+        super().__init__(copyreg.dispatch_table)
+        self.known = known
+
+    def __missing__(self, kind: type) -> Callable[[Any], Any]:
+        names = tuple(f.name for f in dataclasses.fields(kind)) if dataclasses.is_dataclass(kind) else None
+
+        def reduce(obj: Any) -> Any:
+            key = self.known.get(id(obj)) if kind in KEYED_TYPES else None
+            if key is not None:
+                return (_known, (key,))
+            if names is not None:
+                return (kind, tuple(getattr(obj, name) for name in names))
+            return obj.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
+
+        self[kind] = reduce
+        return reduce
+
+
+def _known(key: str) -> None:
+    """Stands for a known object in a page key's pickle (which is hashed, never loaded)."""
+
+
+def known_objects(checked: Checked, catalog: Catalog) -> dict[int, str]:
+    """The keys that stand for the objects the check made, by identity: each model under its
+    file's key, the site and the quality standards under a hash of their values, and each stack's
+    facts under its stack's and members' keys (the facts are computed from nothing else)."""
+    known = {id(f.model): f.key for f in checked.files if f.model is not None and f.key}
+    for value in (catalog.site, *(checked.quality.profile.standards if checked.quality else ())):
+        known[id(value)] = hashlib.blake2b(repr(value).encode(), digest_size=20).hexdigest()
+    for stack in catalog.stacks:
+        parts = [known.get(id(model)) for model in (stack, *catalog.members(stack))]
+        if all(parts):
+            known[id(catalog.facts[stack.id])] = hashlib.blake2b("facts".join(map(str, parts)).encode()).hexdigest()
+    return known
 
 
 @functools.cache

@@ -29,18 +29,18 @@ badge files, `url` as credcat understands it: `format: url` is credcat's own and
 it) stays with `credcat validate`. Patterns are ECMA-262 regular expressions, which is what
 editors run and what `catalog.contract` emulates for `$`.
 
-The YAML is read with `importlib.resources` from the package `catalog.schema`, so this works from
+The YAML is read by `catalog.contract.schema_document` from the package `catalog.schema`, so this works from
 an installed wheel as well as from a checkout.
 """
 
 from __future__ import annotations
 
 import json
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 import referencing
-import yaml
+
+from catalog.contract import schema_document
 
 if TYPE_CHECKING:  # referencing exports Registry but not the Resolver type its `resolver()` returns
     from referencing._core import Resolver
@@ -51,7 +51,6 @@ OUTPUTS = ("catalog",)
 """What the site itself writes for machines (catalog.json), published the same way."""
 SHARED = ("common",)
 """Schemas that only hold definitions for the others; inlined, never published on their own."""
-SCHEMA_PACKAGE = "catalog.schema"
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 DROPPED_KEYS = ("$id", "$defs")
 """`$id` names the source's placeholder host, not where a catalog publishes, so an editor should use
@@ -87,10 +86,9 @@ def published_schema(source: dict[str, Any], registry: referencing.Registry[Any]
 
 def _read_sources() -> dict[str, dict[str, Any]]:
     """Every schema, published and shared, by kind, parsed from the YAML shipped in the package."""
-    folder = resources.files(SCHEMA_PACKAGE)
     sources: dict[str, dict[str, Any]] = {}
     for kind in (*PUBLISHED, *OUTPUTS, *SHARED):
-        contents = yaml.safe_load(folder.joinpath(f"{kind}.schema.yaml").read_text("utf-8"))
+        contents = schema_document(kind)
         if not isinstance(contents, dict) or "$id" not in contents:
             raise ValueError(f"{kind}.schema.yaml: not a schema with an $id")
         sources[kind] = contents
