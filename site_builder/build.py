@@ -20,7 +20,7 @@ from catalog.content import Catalog
 from catalog.diagnostics import Diagnostic
 from catalog.errors import EnvironmentFailure
 from site_builder.output import known_objects, write_pages
-from site_builder.publish import check_output_folder, publish_site, write_files
+from site_builder.publish import check_output_folder, publish_site
 from site_builder.render import SiteInputs, asset_files, make_environment, plan_site
 from site_builder.schemas import published_schemas
 from site_builder.search import index_site
@@ -86,10 +86,9 @@ def build(options: BuildOptions) -> BuildOutcome:
 
     def write(staging: Path) -> None:
         options.progress(f"writing {len(pages):,} files")
-        write_files(files, staging)
         given = repr((options.urls, options.today))
         known = known_objects(checked, catalog)
-        write_pages(pages, environment, given, staging, options.out, options.cache, options.jobs, known)
+        write_pages(pages, files, environment, given, staging, options.out, options.cache, options.jobs, known)
         if options.search:
             options.progress("indexing for search")
             index_site(staging)

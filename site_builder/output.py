@@ -43,7 +43,8 @@ ManifestEntry = tuple[str, int, int, int]
 class Plan:
     """What the workers need, inherited when they are forked (so it is never pickled to them)."""
 
-    pages: tuple[Page, ...]
+    items: tuple[Page | tuple[str, bytes], ...]
+    """Pages to render, and files copied as they are (path, bytes)."""
     environment: jinja2.Environment
     given: str
     """What every page depends on besides its view: the base URL and the date."""
@@ -61,6 +62,7 @@ _PLAN: list[Plan] = []
 
 def write_pages(
     pages: list[Page],
+    files: Mapping[str, bytes],
     environment: jinja2.Environment,
     given: str,
     staging: Path,
@@ -69,34 +71,39 @@ def write_pages(
     jobs: int,
     known: Mapping[int, str],
 ) -> int:
-    """Render and write every page into `staging`; returns how many were carried over unchanged."""
+    """Render and write every page, and copy every file, into `staging`; returns how many were
+    carried over unchanged."""
     manifest_key = cache.key("manifest", code_fingerprint("site_builder"), str(previous.resolve()))
     manifest = cache.get("pages", manifest_key) if previous.is_dir() else None
     for name in environment.list_templates(filter_func=lambda name: name.endswith((".html", ".xml"))):
         environment.get_template(name)  # compiled once, before the workers fork
-    _PLAN[:] = [Plan(tuple(pages), environment, given, staging, previous, manifest or {}, known)]
+    items: tuple[Page | tuple[str, bytes], ...] = (*pages, *sorted(files.items()))
+    _PLAN[:] = [Plan(items, environment, given, staging, previous, manifest or {}, known)]
     try:
-        written = map_in_processes(_write_page, range(len(pages)), jobs)
+        written = map_in_processes(_write_item, range(len(items)), jobs)
     finally:
         _PLAN.clear()
     cache.put("pages", manifest_key, dict(entry for entry, _ in written))
     return sum(carried for _, carried in written)
 
 
-def _write_page(index: int) -> tuple[tuple[str, ManifestEntry], bool]:
+def _write_item(index: int) -> tuple[tuple[str, ManifestEntry], bool]:
     plan = _PLAN[0]
-    page = plan.pages[index]
-    if page.path.startswith("/") or ".." in page.path.split("/"):
-        raise ValueError(f"refusing to write {page.path!r} outside the output folder")
-    key = page_key(page, plan.environment, plan.given, plan.known)
-    target = plan.staging / page.path
+    item = plan.items[index]
+    if isinstance(item, Page):
+        path, key = item.path, page_key(item, plan.environment, plan.given, plan.known)
+    else:
+        path, key = item[0], hashlib.blake2b(b"bytes\0" + item[1], digest_size=20).hexdigest()
+    if path.startswith("/") or ".." in path.split("/"):
+        raise ValueError(f"refusing to write {path!r} outside the output folder")
+    target = plan.staging / path
     target.parent.mkdir(parents=True, exist_ok=True)
-    before = plan.manifest.get(page.path)
-    if before is not None and before[0] == key and _link_unchanged(plan.previous / page.path, target, before):
-        return (page.path, before), True
-    target.write_bytes(render_page(plan.environment, page).encode("utf-8"))
+    before = plan.manifest.get(path)
+    if before is not None and before[0] == key and _link_unchanged(plan.previous / path, target, before):
+        return (path, before), True
+    target.write_bytes(render_page(plan.environment, item).encode("utf-8") if isinstance(item, Page) else item[1])
     stat = target.stat()
-    return (page.path, (key, stat.st_ino, stat.st_size, stat.st_mtime_ns)), False
+    return (path, (key, stat.st_ino, stat.st_size, stat.st_mtime_ns)), False
 
 
 def _link_unchanged(source: Path, target: Path, entry: ManifestEntry) -> bool:

@@ -14,7 +14,7 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
-from typing import Callable, Iterator, Mapping
+from typing import Callable, Iterator
 
 from catalog.errors import EnvironmentFailure, UsageError
 
@@ -90,17 +90,6 @@ def _locked(lock_path: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
-
-
-def write_files(files: Mapping[str, bytes], staging: Path) -> None:
-    """Write each file at its relative path inside `staging`, and nowhere else."""
-    root = staging.resolve()
-    for relative, data in sorted(files.items()):
-        target = staging / relative
-        if root not in target.resolve().parents:
-            raise ValueError(f"refusing to write {relative!r} outside the output folder")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
 
 
 def _publish(write: Callable[[Path], None], out: Path, finish: Callable[[Path], None] | None) -> None:

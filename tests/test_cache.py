@@ -1,0 +1,175 @@
+"""The cache and the process pool change how fast a build is, never what it writes.
+
+Each case builds once with the cache and two processes, changes one kind of input, builds
+again, and compares the site byte for byte with a clean single-process build without cache.
+The second build must also have reused what did not change (hard-linked pages), so a cache
+that silently did nothing would fail too.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Callable
+
+import jinja2
+import pytest
+
+from catalog import parallel
+from catalog.cache import CACHE_FOLDER
+from site_builder import build as build_module
+from site_builder import render
+from site_builder.cli import main
+from tests.hostile.support import tree
+
+REVIEW = """credential: alpha
+version: 1.0.0
+kind: self_assessment
+reviewer: {name: R. Reviewer}
+date: 2026-10-01
+profile: mpos-2024
+verdicts:
+  QAS-01: {status: met, note: "One skill."}
+"""
+PROFILE = """id: district
+name: District
+extends: mpos-2024
+standards:
+  - id: ST-1
+    name: Licensure alignment
+    summary: Fits the state's renewal rules.
+    checks:
+      - review: a licensure officer confirms the alignment
+"""
+TEMPLATES = Path(render.__file__).parent / "templates"
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.fixture
+def templates(tmp_path: Path, monkeypatch) -> Path:
+    """A copy of the templates that builds in this test (and its forked workers) render with."""
+    folder = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, folder)
+    original = render.make_environment
+
+    def from_copy(*args, **kwargs) -> jinja2.Environment:
+        environment = original(*args, **kwargs)
+        environment.loader = jinja2.FileSystemLoader(str(folder))
+        return environment
+
+    monkeypatch.setattr(build_module, "make_environment", from_copy)
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))  # the cache's signing secret
+    monkeypatch.setattr(parallel, "MIN_ITEMS_PER_PROCESS", 1)  # even a small site goes through the pool
+
+
+def build(content: Path, out: Path, *extra: str) -> None:
+    args = ["build", "--content", str(content), "--out", str(out), "--no-search", "--today", "2026-11-24", *extra]
+    assert main([*args, "--base-url", "https://example.org/catalog/"]) == 0
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    return {str(p.relative_to(folder)): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
+
+
+Edit = Callable[[Path, Path], None]
+EDITS: dict[str, Edit] = {
+    "a credential": lambda content, _: replace_in(content / "credentials/alpha.md", "Alpha Skill", "Alpha Skills"),
+    "a stack": lambda content, _: replace_in(content / "stacks/pair.yaml", "title: Alpha and Beta", "title: A Pair"),
+    "a review": lambda content, _: replace_in(content / "reviews/alpha.yaml", "One skill.", "One clear skill."),
+    "a profile": lambda content, _: replace_in(content / "profiles/district.yaml", "name: District", "name: Our"),
+    "site.yaml": lambda content, _: replace_in(content / "site.yaml", "title: Fixture Catalog", "title: Our Catalog"),
+    "a template": lambda _, templates: replace_in(
+        templates / "stack.html", "{% block main %}", "{% block main %}<p>Edited.</p>"
+    ),
+    "a new credential": lambda content, _: (content / "credentials/delta.md").write_text(
+        (content / "credentials/beta.md")
+        .read_text(encoding="utf-8")
+        .replace("id: beta", "id: delta")
+        .replace("ce-5971b911-8101-5ecf-b100-66e58046a5ba", "ce-5971b911-8101-5ecf-b100-66e58046a5bb"),
+        encoding="utf-8",
+    ),
+    "a deleted stack": lambda content, _: (content / "stacks/pair.yaml").unlink(),
+}
+
+
+@pytest.mark.parametrize("what", EDITS)
+def test_a_cached_parallel_rebuild_after_changing_one_input_matches_a_clean_build(
+    what: str, make_content, tmp_path: Path, templates: Path
+) -> None:
+    content = make_content(
+        {"reviews/alpha.yaml": REVIEW, "profiles/district.yaml": PROFILE},
+        edits={"credentials/alpha.md": [["id: alpha\n", "id: alpha\nversion: 1.0.0\n"]]},
+    )
+    cached, clean = tmp_path / "cached", tmp_path / "clean"
+    build(content, cached, "--jobs", "2")
+    before = inodes(cached)
+
+    EDITS[what](content, templates)
+    build(content, cached, "--jobs", "2")
+    build(content, clean, "--jobs", "1", "--no-cache")
+
+    assert tree(cached) == tree(clean)
+    after = inodes(cached)
+    carried = [path for path in after if before.get(path) == after[path]]
+    assert carried, "the rebuild reused nothing: the cache did not work"
+    if what not in (
+        "site.yaml",
+        "a profile",
+    ):  # the site's title is on every page; a profile no review uses changes nothing
+        assert len(carried) < len(after), "the rebuild reused everything: the change was not seen"
+
+
+def test_an_unchanged_rebuild_reuses_every_page(make_content, tmp_path: Path) -> None:
+    content, out = make_content(), tmp_path / "site"
+    build(content, out)
+    before = inodes(out)
+    build(content, out)
+    pages = [path for path in before if path.endswith((".html", ".json", ".xml", ".csv"))]
+    assert pages and [path for path in pages if inodes(out)[path] != before[path]] == []
+
+
+@pytest.mark.parametrize("damage", ["deleted", "corrupted", "foreign"])
+def test_a_deleted_corrupted_or_foreign_cache_is_rebuilt_never_trusted(
+    damage: str, make_content, tmp_path: Path, monkeypatch
+) -> None:
+    content = make_content()
+    cached, clean = tmp_path / "cached", tmp_path / "clean"
+    build(content, cached)
+    cache = tmp_path / CACHE_FOLDER
+    entries = [p for p in cache.rglob("*") if p.is_file()]
+    assert entries
+    replace_in(content / "credentials/alpha.md", "Alpha Skill", "Alpha Skills")
+    if damage == "deleted":
+        shutil.rmtree(cache)
+    elif damage == "corrupted":
+        for entry in entries:
+            data = bytearray(entry.read_bytes())
+            data[len(data) // 2] ^= 0xFF
+            entry.write_bytes(bytes(data))
+    else:  # the same cache seen by another user (another signing secret): as if copied from elsewhere
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))
+    build(content, cached)
+    build(content, clean, "--no-cache")
+    assert tree(cached) == tree(clean)
+
+
+def test_no_cache_writes_no_cache(make_content, tmp_path: Path) -> None:
+    build(make_content(), tmp_path / "site", "--no-cache")
+    assert not (tmp_path / CACHE_FOLDER).exists()
+
+
+def test_the_output_is_the_same_on_one_process_and_on_several(make_content, tmp_path: Path) -> None:
+    content = make_content()
+    build(content, tmp_path / "one", "--jobs", "1", "--no-cache")
+    build(content, tmp_path / "three", "--jobs", "3", "--no-cache")
+    assert tree(tmp_path / "one") == tree(tmp_path / "three")
