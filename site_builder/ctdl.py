@@ -2,10 +2,11 @@
 Description Language, for the Credential Registry (see docs/interop.md, "CTDL (Credential Engine)").
 
 `credential_document` and `stack_document` give the file of one item (`ctdl.json` beside its page);
-`catalog_graph` gives every item and the issuing organizations as one `@graph` (`/ctdl.json`), for a
-bulk upload. All three are built from the same node functions. Every identifier and page address
-must be absolute, so nothing is produced without a full --base-url; nor for a draft, nor for an item
-without a `ctid` (the registry cannot take it; validation warns, V015).
+`catalog_index` gives `/ctdl.json`: the issuing organizations and the address of every item's own file,
+for an upload one resource at a time (not one `@graph` of every node: that would be a second copy of
+every item's file, and pass 10 MB near 1,500 credentials). Every identifier and page address must be
+absolute, so nothing is produced without a full --base-url; nor for a draft, nor for an item without a
+`ctid` (the registry cannot take it; validation warns, V015).
 
 Like the other exports, this reads only the model, which never holds `private`.
 """
@@ -26,6 +27,8 @@ CONTEXT = "https://credreg.net/ctdl/schema/context/json"
 REGISTRY_RESOURCES = "https://credentialengineregistry.org/resources/"
 """A CTID names a resource in the Credential Registry; this is the address the registry gives it."""
 TERMS = "https://credreg.net/ctdl/terms/"
+FILE = "ctdl.json"
+"""Each item's document, beside its page; and the catalog's index, at the site's root."""
 
 CREDENTIAL_TYPE = "ceterms:MicroCredential"
 STACK_TYPE = "ceterms:MicroCredential"
@@ -90,22 +93,33 @@ def stack_document(stack: Stack, catalog: Catalog, site_urls: SiteUrls, today: d
     return None if node is None else {"@context": CONTEXT, **node}
 
 
-def catalog_graph(catalog: Catalog, site_urls: SiteUrls, today: datetime.date) -> dict[str, Any] | None:
-    """/ctdl.json: the issuing organizations, then every published credential and stack, as one @graph."""
-    nodes: list[dict[str, Any]] = []
-    issuers: dict[str, Issuer] = {}
-    for credential in catalog.credentials:
-        if (node := credential_node(credential, catalog, site_urls, today)) is not None:
-            nodes.append(node)
-            issuers.setdefault(organization_ctid(credential.issuer), credential.issuer)
-    for stack in catalog.stacks:
-        if (node := stack_node(stack, catalog, site_urls, today)) is not None:
-            nodes.append(node)
-            issuers.setdefault(organization_ctid(catalog.site.issuer), catalog.site.issuer)
-    if not nodes:
+def catalog_index(catalog: Catalog, site_urls: SiteUrls) -> dict[str, Any] | None:
+    """/ctdl.json: the issuing organizations (each a document with its context, like an item's file), then
+    the CTID, name and file address of every published credential and stack that has CTDL."""
+    credentials = [c for c in catalog.credentials if is_described(c, site_urls)]
+    stacks = [s for s in catalog.stacks if is_described(s, site_urls)]
+    if not credentials and not stacks:
         return None
+    issuers: dict[str, Issuer] = {}
+    for credential in credentials:
+        issuers.setdefault(organization_ctid(credential.issuer), credential.issuer)
+    if stacks:
+        issuers.setdefault(organization_ctid(catalog.site.issuer), catalog.site.issuer)
     language = catalog.site.language
-    return {"@context": CONTEXT, "@graph": [organization_node(i, language) for i in issuers.values()] + nodes}
+
+    def entry(kind: str, item: Credential | Stack) -> dict[str, Any]:
+        return {"ctid": item.ctid, "name": item.title, "document": site_urls.absolute(urls.item(kind, item.id) + FILE)}
+
+    return {
+        "organizations": [{"@context": CONTEXT, **organization_node(i, language)} for i in issuers.values()],
+        "credentials": [entry("credential", c) for c in credentials],
+        "stacks": [entry("stack", s) for s in stacks],
+    }
+
+
+def is_described(item: Credential | Stack, site_urls: SiteUrls) -> bool:
+    """Whether an item gets CTDL: published (not a draft), with a ctid, on a site with a full --base-url."""
+    return site_urls.origin is not None and item.ctid is not None and not item.is_draft
 
 
 def organization_node(issuer: Issuer, language: str) -> dict[str, Any]:
@@ -128,7 +142,7 @@ def credential_node(
 ) -> dict[str, Any] | None:
     c = credential
     page = site_urls.absolute(urls.credential(c.id))
-    if page is None or c.ctid is None or c.is_draft:
+    if page is None or c.ctid is None or not is_described(c, site_urls):
         return None
     language = catalog.site.language
     node = _common(c.ctid, CREDENTIAL_TYPE, c.title, f"{c.label} {c.competency}", page, c.issuer, c.status, language)
@@ -163,7 +177,7 @@ def credential_node(
 def stack_node(stack: Stack, catalog: Catalog, site_urls: SiteUrls, today: datetime.date) -> dict[str, Any] | None:
     s = stack
     page = site_urls.absolute(urls.stack(s.id))
-    if page is None or s.ctid is None or s.is_draft:
+    if page is None or s.ctid is None or not is_described(s, site_urls):
         return None
     language, facts = catalog.site.language, catalog.facts[s.id]
     description = s.label + (f" {s.outcome}" if s.outcome else "")

@@ -162,12 +162,13 @@ def achievement(
 ) -> dict[str, Any] | None:
     """The credential as an Open Badges 3.0 Achievement, so a recognizer can verify badges against it.
 
-    Achievement ids must be absolute URLs, so this needs a full --base-url (None otherwise).
+    Achievement ids must be absolute URLs, so this needs a full --base-url (None otherwise). Its criteria
+    point at the version's own page (which never changes), else at the credential's page.
     """
-    page = site_urls.absolute(urls.credential(credential.id))
+    c = credential
+    page = site_urls.absolute(urls.credential_version(c.id, c.version) if c.version else urls.credential(c.id))
     if page is None:
         return None
-    c = credential
     criteria = "\n".join(
         [f"Passing: {c.evaluation.passing}", ""] + [f"- {item.criterion}" for item in c.evaluation.criteria]
     )

@@ -26,7 +26,8 @@ from catalog.recognition import (
     recognition_matrix,
 )
 from site_builder import formatting, urls, views
-from site_builder.ctdl import catalog_graph, credential_document, stack_document
+from site_builder.ctdl import catalog_index as ctdl_index
+from site_builder.ctdl import credential_document, stack_document
 from site_builder.exports import (
     CATALOG_INDEX,
     achievement,
@@ -104,7 +105,7 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
         )
         pages.append(_page(view, "credential.html"))
         pages.append(Page(urls.credential(credential.id, "credential.json"), text=records[credential.id] + "\n"))
-        if badge_class is not None:
+        if badge_class is not None and not credential.version:  # a version's Achievement is in its own folder
             pages.append(Page(urls.credential(credential.id, "achievement.json"), text=to_json(badge_class) + "\n"))
         pages += version_pages(base, inputs, credential, earlier)
         if (ctdl := credential_document(credential, catalog, site_urls, inputs.today)) is not None:
@@ -136,11 +137,17 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
         )
     )
     if site_urls.origin:
-        listed = tuple(page.view.page_path for page in pages if page.view and page.path.endswith("index.html"))
+        # Every page but the versions' own (archives, each linked from its credential's page): the sitemap
+        # stays under the protocol's 50,000 addresses up to about 40,000 credentials.
+        listed = tuple(
+            page.view.page_path
+            for page in pages
+            if page.view and page.path.endswith("index.html") and not isinstance(page.view, views.VersionPage)
+        )
         pages.append(Page("sitemap.xml", "sitemap.xml", views.sitemap_page(base, listed)))
         pages.append(Page("feed.xml", "feed.xml", views.feed_page(base, catalog.credentials)))
-    if (graph := catalog_graph(catalog, site_urls, inputs.today)) is not None:
-        pages.append(Page("ctdl.json", text=to_json(graph) + "\n"))
+    if (ctdl := ctdl_index(catalog, site_urls)) is not None:
+        pages.append(Page("ctdl.json", text=to_json(ctdl) + "\n"))
     pages.append(Page("robots.txt", text=_robots(site_urls)))
     pages.append(Page(".nojekyll", text=""))
     return pages
@@ -163,8 +170,7 @@ def version_pages(
         folder = urls.credential_version(credential.id, credential.version)
         previous = tuple(old for old, _ in versions[:index])
         badge_class = achievement(credential, site_urls, catalog.site.language, previous)
-        view = views.version_page(base, catalog, credential, description, inputs.quality, badge_class is not None)
-        pages.append(_page(view, "credential.html"))
+        pages.append(_page(views.version_page(base, credential, description, badge_class is not None), "version.html"))
         record = credential_record(credential, (), site_urls, folder)
         pages.append(Page(folder + "credential.json", text=to_json(record) + "\n"))
         if badge_class is not None:

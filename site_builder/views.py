@@ -7,7 +7,6 @@ the catalog and the quality report.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 from dataclasses import dataclass, fields
 from typing import Any, Iterable, Mapping, Sequence, TypeVar
@@ -146,16 +145,32 @@ class CredentialPage(PageView):
     """Where to start: the credential's own, else the site's."""
     rubric_levels: bool
     """Whether the rubric describes its levels (then the table has a column per level)."""
-    has_achievement: bool
+    achievement: str | None
+    """The target of the credential's Open Badges Achievement (its version's own, when it has a version),
+    or None without one (a path-only --base-url)."""
     indexed: bool
     facets: tuple[tuple[str, str], ...]
     sort_keys: Mapping[str, str]
     earlier_versions: tuple[tuple[str, str], ...] = ()
     """(version, page target) of each earlier version, oldest first."""
-    archived_version: str | None = None
-    """Set on a version's own page: that page shows only that version (see version_page)."""
-    files: str = ""
-    """The folder of this page's credential.json and achievement.json."""
+
+
+@dataclass(frozen=True, slots=True)
+class VersionPage(PageView):
+    """One version's own page, for a badge verifier: what the badge was earned against (competency,
+    description, evidence, criteria and rubric, standards, resources, research) and that version's files.
+    Everything else of the version is in its credential.json; what changes over time (where it counts,
+    stacks, quality, later versions) is on the current page only."""
+
+    credential: Credential
+    description: str
+    """Safe HTML, rendered by the check."""
+    evidence_names: Mapping[str, str]
+    all_from_practice: bool
+    rubric_levels: bool
+    has_achievement: bool
+    folder: str
+    """The version's folder: its page, credential.json and achievement.json."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,7 +242,7 @@ class SitemapPage(PageView):
 @dataclass(frozen=True, slots=True)
 class FeedPage(PageView):
     entries: tuple[Credential, ...]
-    """Most recently changed first."""
+    """The most recently changed, first."""
     updated: datetime.date | None
 
 
@@ -301,41 +316,45 @@ def credential_page(
         needs=needs(credential),
         prerequisites=tuple(catalog.by_id[p] for p in credential.prerequisites if p in catalog.by_id),
         enroll=credential.enroll or catalog.site.enroll,
-        rubric_levels=any(level.description for level in credential.evaluation.levels)
-        or any(criterion.levels for criterion in credential.evaluation.criteria),
-        has_achievement=has_achievement,
+        rubric_levels=rubric_levels(credential),
+        achievement=achievement_file(credential) if has_achievement else None,
         indexed=not credential.is_draft,
         facets=tuple(credential_facets(credential, list(stacks), catalog.site, base.today)),
         sort_keys=credential_sort_keys(credential),
         earlier_versions=tuple(
             (old.version, urls.credential_version(old.id, old.version)) for old in earlier if old.version
         ),
-        files=urls.credential(credential.id),
     )
 
 
-def version_page(
-    base: PageView,
-    catalog: Catalog,
-    credential: Credential,
-    description: str,
-    quality: QualityReport,
-    has_achievement: bool,
-) -> CredentialPage:
-    """One version's own page: the credential exactly as that version states it, with nothing that
-    a later version or another file could change (no stacks, quality, search data or later versions)."""
+def version_page(base: PageView, credential: Credential, description: str, has_achievement: bool) -> VersionPage:
+    """One version's own page: it shows nothing that a later version, another credential, a stack or a review
+    could change, so it reads the same whether the version is current or archived."""
     assert credential.version is not None
-    page = credential_page(base, catalog, credential, description, quality, has_achievement)
     folder = urls.credential_version(credential.id, credential.version)
-    return dataclasses.replace(
-        page,
-        page_path=folder,
-        stacks=(),
-        indexed=False,
-        facets=(),
-        sort_keys={},
-        archived_version=credential.version,
-        files=folder,
+    return VersionPage(
+        *_base(base, folder),
+        credential=credential,
+        description=description,
+        evidence_names={item.id: item.name for item in credential.evidence},
+        all_from_practice=all(item.from_practice for item in credential.evidence),
+        rubric_levels=rubric_levels(credential),
+        has_achievement=has_achievement,
+        folder=folder,
+    )
+
+
+def achievement_file(credential: Credential) -> str:
+    """Where a credential's Achievement is published: its version's folder, or its own without a version."""
+    if credential.version:
+        return urls.credential_version(credential.id, credential.version, "achievement.json")
+    return urls.credential(credential.id, "achievement.json")
+
+
+def rubric_levels(credential: Credential) -> bool:
+    """Whether the rubric describes its levels (then its table has a column per level)."""
+    return any(level.description for level in credential.evaluation.levels) or any(
+        criterion.levels for criterion in credential.evaluation.criteria
     )
 
 
@@ -517,8 +536,13 @@ def sitemap_page(base: PageView, paths: tuple[str, ...]) -> SitemapPage:
     return SitemapPage(*_base(base, "sitemap.xml"), paths=paths)
 
 
+FEED_ENTRIES = 100
+"""A feed says what changed lately; the complete lists are the sitemap and catalog.json."""
+
+
 def feed_page(base: PageView, credentials: tuple[Credential, ...]) -> FeedPage:
-    entries = tuple(sorted(credentials, key=lambda c: (last_changed(c), c.id), reverse=True))
+    """The most recently changed credentials (at most FEED_ENTRIES), so the feed does not grow with the catalog."""
+    entries = tuple(sorted(credentials, key=lambda c: (last_changed(c), c.id), reverse=True))[:FEED_ENTRIES]
     return FeedPage(*_base(base, "feed.xml"), entries=entries, updated=last_changed(entries[0]) if entries else None)
 
 

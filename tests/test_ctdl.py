@@ -67,19 +67,22 @@ def read(path: Path) -> dict[str, Any]:
 
 
 def documents(site: Path) -> dict[str, dict[str, Any]]:
-    """Every CTDL file of a built site, by its path."""
-    return {str(p.relative_to(site)): read(p) for p in sorted(site.rglob("ctdl.json"))}
+    """Every item's CTDL file of a built site, by its path (not the index at the root)."""
+    return {str(p.relative_to(site)): read(p) for p in sorted(site.glob("*/*/ctdl.json"))}
 
 
-def nodes_of(document: dict[str, Any]) -> list[dict[str, Any]]:
-    """The top-level nodes: the @graph's, or the document itself (without its @context)."""
-    if "@graph" in document:
-        return list(document["@graph"])
-    return [{key: value for key, value in document.items() if key != "@context"}]
+def node_of(document: dict[str, Any]) -> dict[str, Any]:
+    """The document's node, without its @context."""
+    return {key: value for key, value in document.items() if key != "@context"}
 
 
 def credentials_in(document: dict[str, Any]) -> list[dict[str, Any]]:
-    return [node for node in nodes_of(document) if node["@type"] == ctdl.CREDENTIAL_TYPE]
+    return [node for node in [node_of(document)] if node["@type"] == ctdl.CREDENTIAL_TYPE]
+
+
+def all_nodes(documents: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Every credential and stack node of a site, by @id."""
+    return {node["@id"]: node for document in documents.values() for node in credentials_in(document)}
 
 
 def walk(value: Any) -> Iterator[dict[str, Any]]:
@@ -127,6 +130,11 @@ def sample_documents(sample_site: Path) -> dict[str, dict[str, Any]]:
     return documents(sample_site)
 
 
+@pytest.fixture(scope="module")
+def sample_index(sample_site: Path) -> dict[str, Any]:
+    return read(sample_site / "ctdl.json")
+
+
 # --- Credential Engine's schema ----------------------------------------------------------------------------
 
 
@@ -139,7 +147,7 @@ def test_every_node_is_valid_against_the_2018_schema(sample_documents, sample_ca
             assert schema_errors(credential_schema, as_2018(node, language)) == [], f"{path}: {node['@id']}"
             checked += 1
     published = len(sample_catalog.credentials) + len(sample_catalog.stacks)
-    assert checked == 2 * published  # each in its own file and in /ctdl.json
+    assert checked == published  # each in its own file, once
 
 
 def test_fixture_nodes_are_valid_against_the_2018_schema(make_content, tmp_path: Path, credential_schema) -> None:
@@ -153,8 +161,7 @@ def test_fixture_nodes_are_valid_against_the_2018_schema(make_content, tmp_path:
 @pytest.mark.sample
 def test_required_terms_are_present_and_typed(sample_documents) -> None:
     for path, document in sample_documents.items():
-        if "@graph" not in document:
-            assert document["@context"] == ctdl.CONTEXT, path
+        assert document["@context"] == ctdl.CONTEXT, path
         for node in credentials_in(document):
             where = f"{path}: {node.get('@id')}"
             assert CTID.match(node["ceterms:ctid"]), where
@@ -174,7 +181,7 @@ def test_required_terms_are_present_and_typed(sample_documents) -> None:
 @pytest.mark.sample
 def test_every_key_is_a_term_of_the_2018_schema_or_listed_as_newer(sample_documents, known_terms) -> None:
     properties, classes = known_terms
-    framing = {"@context", "@graph", "@id", "@type"}
+    framing = {"@context", "@id", "@type"}
     for path, document in sample_documents.items():
         for obj in walk(document):
             for key in obj:
@@ -184,11 +191,12 @@ def test_every_key_is_a_term_of_the_2018_schema_or_listed_as_newer(sample_docume
 
 
 @pytest.mark.sample
-def test_the_organization_uses_only_terms_of_the_2018_organization_schema(sample_documents) -> None:
+def test_the_organization_uses_only_terms_of_the_2018_organization_schema(sample_index) -> None:
     agent = reference_schema("agentSchema.json")["definitions"]["ceterms:CredentialOrganization"]
-    organizations = [node for node in nodes_of(sample_documents["ctdl.json"]) if node["@type"] in ORGANIZATION_TYPES]
-    assert len(organizations) == 1
-    assert set(organizations[0]) <= set(agent["properties"])
+    organizations = sample_index["organizations"]
+    assert len(organizations) == 1 and organizations[0]["@context"] == ctdl.CONTEXT
+    assert organizations[0]["@type"] in ORGANIZATION_TYPES
+    assert set(node_of(organizations[0])) <= set(agent["properties"])
 
 
 # --- Links and recognition ---------------------------------------------------------------------------------
@@ -196,7 +204,7 @@ def test_the_organization_uses_only_terms_of_the_2018_organization_schema(sample
 
 @pytest.mark.sample
 def test_has_part_and_is_part_of_are_symmetric(sample_documents, sample_catalog) -> None:
-    nodes = {node["@id"]: node for node in credentials_in(sample_documents["ctdl.json"])}
+    nodes = all_nodes(sample_documents)
     has_part = {(stack, part) for stack, node in nodes.items() for part in node.get("ceterms:hasPart", [])}
     is_part_of = {(stack, part) for part, node in nodes.items() for stack in node.get("ceterms:isPartOf", [])}
     assert has_part == is_part_of
@@ -232,7 +240,7 @@ def credit_claims(node: dict[str, Any]) -> list[tuple[str, str, float]]:
 @pytest.mark.sample
 def test_only_approved_unexpired_recognition_is_emitted(sample_documents, sample_catalog) -> None:
     site, today = sample_catalog.site, resolve_today(SAMPLE_TODAY)
-    nodes = {node["@id"]: node for node in credentials_in(sample_documents["ctdl.json"])}
+    nodes = all_nodes(sample_documents)
     items = [*sample_catalog.credentials, *sample_catalog.stacks]
     skipped = 0
     for item in items:
@@ -276,7 +284,7 @@ def test_expired_and_pending_recognition_is_left_out(make_content, tmp_path: Pat
 
 
 @pytest.mark.parametrize("drafts", [False, True], ids=["published", "with-drafts"])
-def test_the_graph_holds_exactly_the_published_items_and_one_organization(
+def test_the_index_lists_exactly_the_published_items_and_one_organization(
     make_content, tmp_path: Path, drafts: bool
 ) -> None:
     content = make_content()
@@ -285,18 +293,22 @@ def test_the_graph_holds_exactly_the_published_items_and_one_organization(
     catalog = check_catalog(content, CheckOptions(TODAY)).catalog
     assert catalog is not None and any(c.is_draft for c in catalog.credentials)  # gamma: a draft with a ctid
     published = catalog.published()
-    graph = nodes_of(read(out / "ctdl.json"))
-    organizations = [node for node in graph if node["@type"] in ORGANIZATION_TYPES]
+    index = read(out / "ctdl.json")
+    assert set(index) == {"organizations", "credentials", "stacks"}
+    organizations = index["organizations"]
     assert len(organizations) == 1 and organizations[0]["@id"] == ctdl.resource_id(
         ctdl.organization_ctid(catalog.site.issuer)
     )
-    expected = {ctdl.resource_id(item.ctid) for item in [*published.credentials, *published.stacks]}
-    assert {node["@id"] for node in graph if node["@type"] not in ORGANIZATION_TYPES} == expected
+    listed = [*index["credentials"], *index["stacks"]]
+    expected = {item.ctid for item in [*published.credentials, *published.stacks]}
+    assert {entry["ctid"] for entry in listed} == expected and len(listed) == len(expected)
     assert not (out / "credentials/gamma/ctdl.json").exists()
-    for item in published.credentials:  # the per-item files carry the very nodes of the graph
-        own = read(out / f"credentials/{item.id}/ctdl.json")
-        assert {key: value for key, value in own.items() if key != "@context"} in graph
-    assert read(out / "stacks/pair/ctdl.json")["@id"] == ctdl.resource_id(published.stack_by_id["pair"].ctid)
+    for entry in listed:  # each entry points at the item's own document, which carries that CTID
+        assert entry["document"].startswith(FIXTURE_URL)
+        own = read(out / entry["document"].removeprefix(FIXTURE_URL))
+        assert own["@context"] == ctdl.CONTEXT and own["ceterms:ctid"] == entry["ctid"]
+        assert own["ceterms:name"]["en"] == entry["name"]
+    assert {e["document"] for e in index["stacks"]} == {FIXTURE_URL + "stacks/pair/ctdl.json"}
 
 
 def test_an_item_without_a_ctid_gets_no_ctdl_and_no_links(make_content, tmp_path: Path) -> None:
@@ -308,7 +320,7 @@ def test_an_item_without_a_ctid_gets_no_ctdl_and_no_links(make_content, tmp_path
     alpha = read(out / "credentials/alpha/ctdl.json")
     assert stack["ceterms:hasPart"] == [alpha["@id"]] == stack["ceterms:requires"][0]["ceterms:targetCredential"]
     assert alpha["ceterms:isPartOf"] == [stack["@id"]]
-    assert "beta" not in json.dumps(read(out / "ctdl.json"))
+    assert "beta" not in json.dumps(read(out / "ctdl.json"))  # nor in the index
 
 
 @pytest.mark.parametrize("base_url", ["/catalog/", "catalog"])

@@ -64,15 +64,31 @@ def test_each_version_has_its_own_valid_achievement_and_the_newer_points_at_the_
     assert new["id"] == BASE + "credentials/alpha/v1.1.0/achievement.json" != old["id"]
     assert new["related"] == [{"id": old["id"], "type": ["Related"], "version": "1.0.0"}]
     assert "related" not in old
-    current = json.loads((second / "credentials/alpha/achievement.json").read_text(encoding="utf-8"))
-    assert current == new  # the unversioned address always serves the current version
+    assert old["criteria"]["id"] == BASE + "credentials/alpha/v1.0.0/#evaluation"  # the version's own criteria
+    assert new["criteria"]["id"] == BASE + "credentials/alpha/v1.1.0/#evaluation"
+    # A versioned credential's Achievement lives in its version's folder only: no second copy beside the page.
+    assert not (second / "credentials/alpha/achievement.json").exists()
     page = (second / "credentials/alpha/index.html").read_text(encoding="utf-8")
     assert 'href="/catalog/credentials/alpha/v1.0.0/">version 1.0.0</a>' in page
+    assert 'href="/catalog/credentials/alpha/v1.1.0/achievement.json">' in page
+
+
+def test_a_version_page_holds_what_a_verifier_checks_and_nothing_that_changes(versioned) -> None:
+    _, second, _ = versioned
+    page = (second / "credentials/alpha/v1.0.0/index.html").read_text(encoding="utf-8")
+    for anchor in ("competency", "description", "evidence", "evaluation", "standards", "resources", "research"):
+        assert f'id="{anchor}"' in page, anchor
+    assert 'class="rubric"' in page and 'id="criterion-' in page
+    for anchor in ("label", "recognition", "quality", "review", "request"):  # the current page's, as of today
+        assert f'id="{anchor}"' not in page, anchor
+    assert "data-pagefind-body" not in page and "data-pagefind-filter" not in page  # only the current page is searched
+    assert 'href="/catalog/credentials/alpha/v1.0.0/credential.json"' in page
+    assert 'href="/catalog/credentials/alpha/v1.0.0/achievement.json"' in page
 
 
 def test_a_broken_achievement_fails_the_official_schema(versioned) -> None:
     _, second, _ = versioned
-    achievement = json.loads((second / "credentials/alpha/achievement.json").read_text(encoding="utf-8"))
+    achievement = json.loads((second / "credentials/alpha/v1.1.0/achievement.json").read_text(encoding="utf-8"))
     broken = {**achievement, "type": "Achievement"}  # must be a list
     assert list(achievement_validator().iter_errors(broken))
 
