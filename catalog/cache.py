@@ -83,10 +83,13 @@ class Cache:
 
     def put(self, section: str, key: str, value: Any) -> None:
         """Store `value` (written to a temporary file and renamed, so a reader never sees half of it)."""
-        if not self.enabled:
-            return
-        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        _write_atomically(self._path(section, key), self._sign(payload) + payload)
+        if self.enabled:
+            self.put_pickled(section, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def put_pickled(self, section: str, key: str, payload: bytes) -> None:
+        """Store a value already pickled (by a worker, which sends the same bytes back)."""
+        if self.enabled:
+            _write_atomically(self._path(section, key), self._sign(payload) + payload)
 
     def _verified(self, blob: bytes) -> Any | None:
         signature, payload = blob[:SIGNATURE_BYTES], blob[SIGNATURE_BYTES:]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import functools
 import os
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
@@ -223,21 +224,27 @@ def check_files(
                 outcomes[kind, index] = cached
             else:
                 work.append((kind, index, str(path), raw, key))
-    checked = map_in_processes(
-        functools.partial(_check_one, facts, issuer), [(path, kind, raw, key) for kind, _, path, raw, key in work], jobs
+    cache.enabled  # noqa: B018 - read the signing secret once, before the workers fork
+    payloads = map_in_processes(
+        functools.partial(_check_one, facts, issuer, cache),
+        [(path, kind, raw, key) for kind, _, path, raw, key in work],
+        jobs,
     )
-    for (kind, index, _, _, key), outcome in zip(work, checked):
-        outcomes[kind, index] = outcome
-        cache.put("checks", key, outcome)
+    for (kind, index, *_), payload in zip(work, payloads):
+        outcomes[kind, index] = pickle.loads(payload)
     return {
         kind: [outcomes[kind, index] for index in range(len(found.by_kind.get(kind, ())))] for kind in PER_FILE_KINDS
     }
 
 
-def _check_one(facts: FileFacts, issuer: Issuer | None, item: tuple[str, Kind, bytes, str]) -> FileOutcome:
+def _check_one(facts: FileFacts, issuer: Issuer | None, cache: Cache, item: tuple[str, Kind, bytes, str]) -> bytes:
+    """Check one file and store the outcome; pickled once, for the cache and the way back from a worker."""
     path, kind, raw, key = item
     source, problems = parse_source(path, kind, raw)
-    return FileOutcome(tuple(problems), check_file(source, facts, issuer, key) if source else None)
+    outcome = FileOutcome(tuple(problems), check_file(source, facts, issuer, key) if source else None)
+    payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+    cache.put_pickled("checks", key, payload)
+    return payload
 
 
 def check_file(source: Source, facts: FileFacts, default_issuer: Issuer | None, key: str = "") -> CheckedFile:

@@ -446,41 +446,50 @@ def from_data(cls: type, data: Any, **extra: Any) -> Any:
     Unknown keys (such as `private`) are ignored on purpose: only fields the model declares
     can reach later stages.
     """
-    hints = _type_hints(cls)
     values = {}
-    for f in dataclasses.fields(cls):
-        if f.name in extra:
-            values[f.name] = extra[f.name]
-        elif isinstance(data, dict) and f.name in data:
-            values[f.name] = _convert(hints[f.name], data[f.name])
+    for name, convert in _field_converters(cls):
+        if name in extra:
+            values[name] = extra[name]
+        elif isinstance(data, dict) and name in data:
+            values[name] = convert(data[name])
     return cls(**values)
 
 
+Converter = typing.Callable[[Any], Any]
+
+
 @functools.cache
-def _type_hints(cls: type) -> dict[str, Any]:
-    """Resolved annotations, once per class (resolving them compiles code, which is slow)."""
-    return typing.get_type_hints(cls)
+def _field_converters(cls: type) -> tuple[tuple[str, Converter], ...]:
+    """Each field of a model class with the function that converts its plain value, worked out
+    once per class from the resolved annotations (asking `typing` for every value of every file
+    was most of the time it took to model a catalog)."""
+    hints = typing.get_type_hints(cls)
+    return tuple((f.name, _converter(hints[f.name])) for f in dataclasses.fields(cls))
 
 
-def _convert(hint: Any, value: Any) -> Any:
+def _converter(hint: Any) -> Converter:
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
-        options = [arg for arg in typing.get_args(hint) if arg is not type(None)]
-        return None if value is None else _convert(options[0], value)
+        option = _converter(next(arg for arg in typing.get_args(hint) if arg is not type(None)))
+        return lambda value: None if value is None else option(value)
     if origin is tuple:
-        (item_hint, _ellipsis) = typing.get_args(hint)
-        if isinstance(value, dict):  # mappings such as jurisdictions become (key, value) pairs
-            return tuple((str(k), v) for k, v in value.items())
-        return tuple(_convert(item_hint, item) for item in value)
+        item = _converter(typing.get_args(hint)[0])
+
+        def to_tuple(value: Any) -> tuple[Any, ...]:
+            if isinstance(value, dict):  # mappings such as jurisdictions become (key, value) pairs
+                return tuple((str(k), v) for k, v in value.items())
+            return tuple(item(element) for element in value)
+
+        return to_tuple
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        return from_data(hint, value)
+        return functools.partial(from_data, hint)
     if hint is datetime.date:
-        return datetime.date.fromisoformat(value)
+        return datetime.date.fromisoformat
     if hint is float:
-        return float(value)
+        return float
     if hint is str:
-        return str(value)
-    return value
+        return str
+    return lambda value: value
 
 
 pickle_by_fields(*dataclasses_of(globals()))

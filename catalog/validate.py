@@ -9,6 +9,7 @@ itself is checked by catalog.schema_errors; labels by catalog.labels.
 from __future__ import annotations
 
 import datetime
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -135,7 +136,7 @@ def _check_reserved_names(source: Source, facts: FileFacts) -> Iterator[Diagnost
 
 def _check_control_characters(source: Source, facts: FileFacts) -> Iterator[Diagnostic]:
     hint = "remove it: it is invisible on a page and breaks the site's XML files"
-    for path, text in _strings(source.data):
+    for path, text in _strings(source.data) if _may_hold(source.data, ESCAPED_CONTROL_CHARACTER) else ():
         if found := CONTROL_CHARACTER.search(text):
             yield error(
                 "V013",
@@ -431,6 +432,20 @@ PLACEHOLDER_DATE = "1900-01-01"
 """The date skeletons carry until the author writes a real one (a valid date, so drafts stay valid)."""
 
 
+ANY_PLACEHOLDER = re.compile(r"TODO|" + PLACEHOLDER_DATE)
+ESCAPED_CONTROL_CHARACTER = re.compile(r"\\u00[01][0-9a-fA-F]|\\[rbf]|[\x7f-\x9f]")
+"""How a control character other than tab and newline looks in JSON text (or a false alarm)."""
+
+
+def _may_hold(data: Any, pattern: re.Pattern[str]) -> bool:
+    """False when no text value can match: one search over the data as JSON, in C, before the
+    walk over every value that finds where (most files have nothing to find)."""
+    try:
+        return pattern.search(json.dumps(data, ensure_ascii=False)) is not None
+    except (TypeError, ValueError):  # a value JSON cannot hold: walk
+        return True
+
+
 def _strings(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
     if isinstance(value, str):
         yield path, value
@@ -446,7 +461,7 @@ def _check_placeholders(source: Source, facts: FileFacts) -> Iterator[Diagnostic
     """Skeleton placeholders must not be published: an error once the file is active, a reminder in a draft."""
     report = warning if source.data.get("status") == "draft" else error
     hint = "replace the placeholder" + (" before publishing" if report is warning else " (or set status: draft)")
-    for path, text in _strings(source.data):
+    for path, text in _strings(source.data) if _may_hold(source.data, ANY_PLACEHOLDER) else ():
         if PLACEHOLDER.search(text) or text == PLACEHOLDER_DATE:
             yield report(
                 "V012", f"placeholder text left in '{field_name(path)}'", source.positions.of_value(path), hint

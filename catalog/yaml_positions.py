@@ -19,7 +19,31 @@ from catalog.diagnostics import Diagnostic, Location, error
 Path = tuple[str | int, ...]
 
 # libyaml's parser is about 15 times faster and reports the same positions; PyYAML wheels ship it.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+STR_TAG = "tag:yaml.org,2002:str"
+
+
+class _Loader(_BASE_LOADER):  # type: ignore[misc]
+    """libyaml's safe loader, remembering the tag of each short plain scalar.
+
+    Working out a scalar's tag (is `no` a boolean, `2026-03-01` a date?) runs a list of regular
+    expressions in Python for every key and value; keys and short values repeat across thousands
+    of files, and the answer depends on nothing but the text (the safe loader has no path rules).
+    """
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is not yaml.ScalarNode or len(value) > 40:
+            return super().resolve(kind, value, implicit)
+        key = (value, implicit)
+        tag = _TAGS.get(key)
+        if tag is None:
+            if len(_TAGS) > 50_000:
+                _TAGS.clear()
+            tag = _TAGS[key] = super().resolve(kind, value, implicit)
+        return tag
+
+
+_TAGS: dict[tuple[str, Any], str] = {}
 
 
 class Positions:
@@ -167,6 +191,8 @@ class _Converter:
         return result
 
     def _scalar(self, node: yaml.Node) -> Any:
+        if node.tag == STR_TAG:
+            return node.value  # what the constructor would return, without its bookkeeping
         try:
             value = self._constructor.construct_object(node, deep=True)
         except Exception:  # noqa: BLE001 - any tag that fails to construct is reported as its text
@@ -185,7 +211,7 @@ def parse_yaml(text: str, file: str, line_offset: int = 0) -> tuple[Any, Positio
     """Parse one YAML document; `line_offset` shifts lines when it sits inside front matter."""
     converter = _Converter(file, line_offset)
     try:
-        node = yaml.compose(text, Loader=_LOADER)
+        node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         location = converter.location(mark) if mark else Location(file, 1 + line_offset)

@@ -119,6 +119,8 @@ def _link_unchanged(source: Path, target: Path, entry: ManifestEntry) -> bool:
 
 
 def render_page(environment: jinja2.Environment, page: Page) -> str:
+    if page.make is not None:
+        return page.make()
     if page.text is not None:
         return page.text
     assert page.template is not None and page.view is not None, page.path
@@ -128,6 +130,9 @@ def render_page(environment: jinja2.Environment, page: Page) -> str:
 def page_key(page: Page, environment: jinja2.Environment, given: str, known: Mapping[int, str]) -> str:
     """A hash of everything the page's bytes depend on."""
     digest = hashlib.blake2b(digest_size=20)
+    if page.make is not None:
+        digest.update(f"make\0{given}\0".encode() + canonical_bytes(page.make, known))
+        return digest.hexdigest()
     if page.text is not None:
         digest.update(b"text\0" + page.text.encode("utf-8"))
         return digest.hexdigest()

@@ -8,9 +8,10 @@ give the same bytes, and pages could be rendered on several cores or cached.
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Mapping
+from typing import Any, Callable, Mapping
 
 import jinja2
 
@@ -47,12 +48,25 @@ ASSETS = ("site.css", "print.css", "search.js")
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """One output file: a template and its typed view, or ready text."""
+    """One output file: a template and its typed view, ready text, or the recipe for a text."""
 
     path: str
     template: str | None = None
     view: PageView | None = None
     text: str | None = None
+    make: functools.partial[str] | None = None
+    """A text made from its arguments only when the file must be written (see `json_page`)."""
+
+
+def json_page(path: str, record: Callable[..., Any], *args: Any) -> Page:
+    """A JSON file of `record(*args)`. The record is made when the page is written (on a worker,
+    and only when its key, which hashes the function and its arguments, has changed), not when
+    the site is planned."""
+    return Page(path, make=functools.partial(_json_text, record, *args))
+
+
+def _json_text(record: Callable[..., Any], *args: Any) -> str:
+    return to_json(record(*args)) + "\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,9 +92,6 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
     catalog, site_urls, quality = inputs.catalog, inputs.urls, inputs.quality
     base = PageView(catalog.site, urls.HOME, inputs.drafts, inputs.search, inputs.today, inputs.tool_version)
     # Each public record is built once, for its own file (catalog.json is an index pointing at them).
-    records = {
-        c.id: to_json(credential_record(c, catalog.stacks_of.get(c.id, ()), site_urls)) for c in catalog.credentials
-    }
     stack_records = {
         s.id: to_json(stack_record(s, public_data(catalog.facts[s.id]), site_urls)) for s in catalog.stacks
     }
@@ -104,7 +115,15 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
             tuple(old for old, _ in earlier),
         )
         pages.append(_page(view, "credential.html"))
-        pages.append(Page(urls.credential(credential.id, "credential.json"), text=records[credential.id] + "\n"))
+        pages.append(
+            json_page(
+                urls.credential(credential.id, "credential.json"),
+                credential_record,
+                credential,
+                catalog.stacks_of.get(credential.id, ()),
+                site_urls,
+            )
+        )
         if badge_class is not None and not credential.version:  # a version's Achievement is in its own folder
             pages.append(Page(urls.credential(credential.id, "achievement.json"), text=to_json(badge_class) + "\n"))
         pages += version_pages(base, inputs, credential, earlier)
@@ -171,8 +190,7 @@ def version_pages(
         previous = tuple(old for old, _ in versions[:index])
         badge_class = achievement(credential, site_urls, catalog.site.language, previous)
         pages.append(_page(views.version_page(base, credential, description, badge_class is not None), "version.html"))
-        record = credential_record(credential, (), site_urls, folder)
-        pages.append(Page(folder + "credential.json", text=to_json(record) + "\n"))
+        pages.append(json_page(folder + "credential.json", credential_record, credential, (), site_urls, folder))
         if badge_class is not None:
             pages.append(Page(folder + "achievement.json", text=to_json(badge_class) + "\n"))
     return pages
