@@ -52,8 +52,8 @@ class Plan:
     previous: Path
     """The published site, whose unchanged files are linked rather than written again."""
     manifest: Mapping[str, ManifestEntry]
-    known: Mapping[int, str]
-    """Model objects (by identity) -> the key they were made under, which stands for them in page keys."""
+    reducers: KeyedReducers
+    """How page keys write the objects of views (known models as the key they were made under)."""
 
 
 _PLAN: list[Plan] = []
@@ -78,7 +78,7 @@ def write_pages(
     for name in environment.list_templates(filter_func=lambda name: name.endswith((".html", ".xml"))):
         environment.get_template(name)  # compiled once, before the workers fork
     items: tuple[Page | tuple[str, bytes], ...] = (*pages, *sorted(files.items()))
-    _PLAN[:] = [Plan(items, environment, given, staging, previous, manifest or {}, known)]
+    _PLAN[:] = [Plan(items, environment, given, staging, previous, manifest or {}, KeyedReducers(known))]
     try:
         written = map_in_processes(_write_item, range(len(items)), jobs)
     finally:
@@ -91,7 +91,7 @@ def _write_item(index: int) -> tuple[tuple[str, ManifestEntry], bool]:
     plan = _PLAN[0]
     item = plan.items[index]
     if isinstance(item, Page):
-        path, key = item.path, page_key(item, plan.environment, plan.given, plan.known)
+        path, key = item.path, page_key(item, plan.environment, plan.given, plan.reducers)
     else:
         path, key = item[0], hashlib.blake2b(b"bytes\0" + item[1], digest_size=20).hexdigest()
     if path.startswith("/") or ".." in path.split("/"):
@@ -127,22 +127,22 @@ def render_page(environment: jinja2.Environment, page: Page) -> str:
     return environment.get_template(page.template).render(page.view.context())
 
 
-def page_key(page: Page, environment: jinja2.Environment, given: str, known: Mapping[int, str]) -> str:
+def page_key(page: Page, environment: jinja2.Environment, given: str, reducers: KeyedReducers) -> str:
     """A hash of everything the page's bytes depend on."""
     digest = hashlib.blake2b(digest_size=20)
     if page.make is not None:
-        digest.update(f"make\0{given}\0".encode() + canonical_bytes(page.make, known))
+        digest.update(f"make\0{given}\0".encode() + canonical_bytes(page.make, reducers))
         return digest.hexdigest()
     if page.text is not None:
         digest.update(b"text\0" + page.text.encode("utf-8"))
         return digest.hexdigest()
     assert page.template is not None
     digest.update(f"{template_fingerprint(environment, page.template)}\0{given}\0".encode())
-    digest.update(canonical_bytes(page.view, known))
+    digest.update(canonical_bytes(page.view, reducers))
     return digest.hexdigest()
 
 
-def canonical_bytes(value: object, known: Mapping[int, str]) -> bytes:
+def canonical_bytes(value: object, reducers: KeyedReducers) -> bytes:
     """The value's pickle, with each known object (a model, a stack's facts) written as its key.
 
     Without the memo, equal values give equal bytes however their objects happen to be shared (a
@@ -153,7 +153,7 @@ def canonical_bytes(value: object, known: Mapping[int, str]) -> bytes:
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.fast = True
-    pickler.dispatch_table = _Reducers(known)
+    pickler.dispatch_table = reducers
     pickler.dump(value)
     return buffer.getvalue()
 
@@ -161,7 +161,7 @@ def canonical_bytes(value: object, known: Mapping[int, str]) -> bytes:
 KEYED_TYPES = (Credential, Stack, Site, StackFacts, Standard)
 
 
-class _Reducers(dict[type, Callable[[Any], Any]]):
+class KeyedReducers(dict[type, Callable[[Any], Any]]):
     """How the page-key pickler writes each type it does not know natively (pickle handles str,
     tuple, dict and the like itself, before asking here): a known object as its key, any other
     dataclass as its class and field values (the standard library's way asks `dataclasses.fields`
