@@ -7,6 +7,7 @@ starting processes would cost more than it saves.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -33,5 +34,11 @@ def map_in_processes(function: Callable[[Item], Result], items: Sequence[Item], 
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         return [function(item) for item in items]
     chunk = max(1, len(items) // (jobs * 8))
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(function, items, chunksize=chunk))
+    # What exists now is shared with the workers; the collector must not touch it in them (that
+    # would copy every page of it into each worker) nor keep scanning it in the parent.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(function, items, chunksize=chunk))
+    finally:
+        gc.unfreeze()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import gc
 import json
 import signal
 import sys
@@ -145,6 +146,9 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one credcat command; return its exit code. The only place that catches a CredcatError."""
     args = _parser().parse_args(argv)
+    # A catalog is millions of small immutable objects and almost no reference cycles; Python's
+    # default thresholds spent 40% of a warm `validate` of 10,000 credentials collecting garbage.
+    gc.set_threshold(100_000, 50, 100)
     # A TERM signal (CI cancelling, a closed terminal) unwinds like Ctrl+C, so staging folders are removed.
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)
