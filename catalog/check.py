@@ -64,8 +64,6 @@ class CheckedFile:
     model: Credential | Stack | None
     description_html: str | None = None
     """A valid credential's description, rendered once to safe HTML."""
-    record: Mapping[str, Any] | None = None
-    """A valid credential's public record (what quality assesses), made once."""
     key: str = ""
     """A hash of everything this check was given (the file's path and bytes, the catalog-wide
     facts, the tool's code): files with equal keys have equal models, so a rendered page's key
@@ -258,9 +256,7 @@ def check_file(source: Source, facts: FileFacts, default_issuer: Issuer | None, 
         return CheckedFile(source, tuple(problems), None, key=key)  # site.yaml is broken: reported there
     credential = credential_model(source, default_issuer or Issuer(""))
     rendered = render_markdown(credential.description, source.path, credential.description_line)
-    return CheckedFile(
-        source, tuple(problems) + rendered.diagnostics, credential, rendered.html, public_data(credential), key
-    )
+    return CheckedFile(source, tuple(problems) + rendered.diagnostics, credential, rendered.html, key)
 
 
 def quality_subject(
@@ -272,7 +268,7 @@ def quality_subject(
     This is the one place that falls back to a file's raw data: for a file with errors (a draft
     in progress, `credcat quality` on broken content), which is when an author needs it most.
     """
-    data: Mapping[str, Any] = checked.record if checked.record is not None else checked.source.data
+    data: Mapping[str, Any] = public_data(checked.model) if checked.model else checked.source.data
     credential_id = str(data.get("id", checked.source.stem))
     return QualitySubject(
         id=credential_id,

@@ -80,10 +80,13 @@ def organization_ctid(issuer: Issuer) -> str:
 
 
 def credential_document(
-    credential: Credential, catalog: Catalog, site_urls: SiteUrls, today: datetime.date
+    credential: Credential, site: Site, stacks: tuple[Stack, ...], site_urls: SiteUrls, today: datetime.date
 ) -> dict[str, Any] | None:
-    """The credential's /credentials/<id>/ctdl.json (its node, with the context), or None when not published."""
-    node = credential_node(credential, catalog, site_urls, today)
+    """The credential's /credentials/<id>/ctdl.json (its node, with the context), or None when not published.
+
+    It is given only what it shows (the site, the stacks the credential is part of), so it can be
+    made on a worker and its file kept while those do not change."""
+    node = credential_node(credential, site, stacks, site_urls, today)
     return None if node is None else {"@context": CONTEXT, **node}
 
 
@@ -138,13 +141,13 @@ def organization_node(issuer: Issuer, language: str) -> dict[str, Any]:
 
 
 def credential_node(
-    credential: Credential, catalog: Catalog, site_urls: SiteUrls, today: datetime.date
+    credential: Credential, site: Site, stacks: tuple[Stack, ...], site_urls: SiteUrls, today: datetime.date
 ) -> dict[str, Any] | None:
     c = credential
     page = site_urls.absolute(urls.credential(c.id))
     if page is None or c.ctid is None or not is_described(c, site_urls):
         return None
-    language = catalog.site.language
+    language = site.language
     node = _common(c.ctid, CREDENTIAL_TYPE, c.title, f"{c.label} {c.competency}", page, c.issuer, c.status, language)
     node["ceterms:audienceLevelType"] = [_concept("AudienceLevel", "Audience Level", *LEVELS[c.level], language)]
     node["ceterms:estimatedDuration"] = [_duration(c.effort_hours, language)]
@@ -167,10 +170,10 @@ def credential_node(
     ]
     if c.badge:
         node["ceterms:image"] = site_urls.absolute(c.badge.image)
-    stacks = [resource_id(s.ctid) for s in catalog.stacks_with(c) if s.ctid and not s.is_draft]
-    if stacks:
-        node["ceterms:isPartOf"] = stacks
-    node.update(_recognition(c.recognition, catalog.site, today))
+    part_of = [resource_id(s.ctid) for s in stacks if s.ctid and not s.is_draft]
+    if part_of:
+        node["ceterms:isPartOf"] = part_of
+    node.update(_recognition(c.recognition, site, today))
     return node
 
 

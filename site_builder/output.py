@@ -20,6 +20,7 @@ import io
 import os
 import pickle
 from dataclasses import dataclass
+from operator import attrgetter, methodcaller
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
@@ -57,6 +58,8 @@ class Plan:
 
 
 _PLAN: list[Plan] = []
+_MADE: set[Path] = set()
+"""Folders made in the staging folder by this process (cleared with each plan)."""
 """The plan of the build in progress, set in the parent before the workers fork."""
 
 
@@ -78,6 +81,7 @@ def write_pages(
     for name in environment.list_templates(filter_func=lambda name: name.endswith((".html", ".xml"))):
         environment.get_template(name)  # compiled once, before the workers fork
     items: tuple[Page | tuple[str, bytes], ...] = (*pages, *sorted(files.items()))
+    _MADE.clear()
     _PLAN[:] = [Plan(items, environment, given, staging, previous, manifest or {}, KeyedReducers(known))]
     try:
         written = map_in_processes(_write_item, range(len(items)), jobs)
@@ -97,7 +101,9 @@ def _write_item(index: int) -> tuple[tuple[str, ManifestEntry], bool]:
     if path.startswith("/") or ".." in path.split("/"):
         raise ValueError(f"refusing to write {path!r} outside the output folder")
     target = plan.staging / path
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.parent not in _MADE:  # one mkdir per folder, not one per file
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _MADE.add(target.parent)
     before = plan.manifest.get(path)
     if before is not None and before[0] == key and _link_unchanged(plan.previous / path, target, before):
         return (path, before), True
@@ -172,16 +178,23 @@ class KeyedReducers(dict[type, Callable[[Any], Any]]):
         self.known = known
 
     def __missing__(self, kind: type) -> Callable[[Any], Any]:
-        names = tuple(f.name for f in dataclasses.fields(kind)) if dataclasses.is_dataclass(kind) else None
+        reduce: Callable[[Any], Any]
+        if not dataclasses.is_dataclass(kind):
+            reduce = methodcaller("__reduce_ex__", pickle.HIGHEST_PROTOCOL)
+        else:
+            names = [f.name for f in dataclasses.fields(kind)]
+            values: Callable[[Any], Any] = (
+                attrgetter(*names) if len(names) > 1 else lambda obj: tuple(getattr(obj, n) for n in names)
+            )
+            if kind in KEYED_TYPES:
+                known = self.known
 
-        def reduce(obj: Any) -> Any:
-            key = self.known.get(id(obj)) if kind in KEYED_TYPES else None
-            if key is not None:
-                return (_known, (key,))
-            if names is not None:
-                return (kind, tuple(getattr(obj, name) for name in names))
-            return obj.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
+                def reduce(obj: Any) -> Any:
+                    key = known.get(id(obj))
+                    return (_known, (key,)) if key is not None else (kind, values(obj))
 
+            else:
+                reduce = lambda obj: (kind, values(obj))  # noqa: E731
         self[kind] = reduce
         return reduce
 

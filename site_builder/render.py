@@ -28,7 +28,7 @@ from catalog.recognition import (
 )
 from site_builder import formatting, urls, views
 from site_builder.ctdl import catalog_index as ctdl_index
-from site_builder.ctdl import credential_document, stack_document
+from site_builder.ctdl import credential_document, is_described, stack_document
 from site_builder.exports import (
     CATALOG_INDEX,
     achievement,
@@ -102,16 +102,16 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
         *(_page(view, "stacks.html") for view in views.stack_list_pages(base, catalog)),
         Page("404.html", "404.html", views.not_found_page(base)),
     ]
+    has_achievements = site_urls.origin is not None  # an Achievement's id must be an absolute URL
     for credential in catalog.credentials:
         earlier = inputs.archived.get(credential.id, ())
-        badge_class = achievement(credential, site_urls, catalog.site.language, tuple(old for old, _ in earlier))
         view = views.credential_page(
             base,
             catalog,
             credential,
             inputs.descriptions[credential.id],
             quality,
-            badge_class is not None,
+            has_achievements,
             tuple(old for old, _ in earlier),
         )
         pages.append(_page(view, "credential.html"))
@@ -124,11 +124,31 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
                 site_urls,
             )
         )
-        if badge_class is not None and not credential.version:  # a version's Achievement is in its own folder
-            pages.append(Page(urls.credential(credential.id, "achievement.json"), text=to_json(badge_class) + "\n"))
+        if has_achievements and not credential.version:  # a version's Achievement is in its own folder
+            earlier_models = tuple(old for old, _ in earlier)
+            pages.append(
+                json_page(
+                    urls.credential(credential.id, "achievement.json"),
+                    achievement,
+                    credential,
+                    site_urls,
+                    catalog.site.language,
+                    earlier_models,
+                )
+            )
         pages += version_pages(base, inputs, credential, earlier)
-        if (ctdl := credential_document(credential, catalog, site_urls, inputs.today)) is not None:
-            pages.append(Page(urls.credential(credential.id, "ctdl.json"), text=to_json(ctdl) + "\n"))
+        if is_described(credential, site_urls):
+            pages.append(
+                json_page(
+                    urls.credential(credential.id, "ctdl.json"),
+                    credential_document,
+                    credential,
+                    catalog.site,
+                    catalog.stacks_with(credential),
+                    site_urls,
+                    inputs.today,
+                )
+            )
     for stack in catalog.stacks:
         pages.append(_page(views.stack_page(base, catalog, stack, quality), "stack.html"))
         pages.append(Page(urls.stack(stack.id, "stack.json"), text=stack_records[stack.id] + "\n"))
@@ -188,11 +208,15 @@ def version_pages(
             continue
         folder = urls.credential_version(credential.id, credential.version)
         previous = tuple(old for old, _ in versions[:index])
-        badge_class = achievement(credential, site_urls, catalog.site.language, previous)
-        pages.append(_page(views.version_page(base, credential, description, badge_class is not None), "version.html"))
+        has_achievement = site_urls.origin is not None
+        pages.append(_page(views.version_page(base, credential, description, has_achievement), "version.html"))
         pages.append(json_page(folder + "credential.json", credential_record, credential, (), site_urls, folder))
-        if badge_class is not None:
-            pages.append(Page(folder + "achievement.json", text=to_json(badge_class) + "\n"))
+        if has_achievement:
+            pages.append(
+                json_page(
+                    folder + "achievement.json", achievement, credential, site_urls, catalog.site.language, previous
+                )
+            )
     return pages
 
 

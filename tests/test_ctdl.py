@@ -345,7 +345,9 @@ def fixture_catalog() -> Catalog:
 
 def test_a_retired_credential_is_deprecated(fixture_catalog: Catalog) -> None:
     retired = dataclasses.replace(fixture_catalog.by_id["alpha"], status="retired")
-    node = ctdl.credential_node(retired, fixture_catalog, SiteUrls.parse(FIXTURE_URL), TODAY)
+    node = ctdl.credential_node(
+        retired, fixture_catalog.site, fixture_catalog.stacks_with(retired), SiteUrls.parse(FIXTURE_URL), TODAY
+    )
     assert (
         node is not None and node["ceterms:credentialStatusType"]["ceterms:targetNode"] == "credentialStat:Deprecated"
     )
@@ -353,12 +355,19 @@ def test_a_retired_credential_is_deprecated(fixture_catalog: Catalog) -> None:
 
 def test_a_draft_gets_no_document(fixture_catalog: Catalog) -> None:
     draft = dataclasses.replace(fixture_catalog.by_id["alpha"], status="draft")
-    assert ctdl.credential_document(draft, fixture_catalog, SiteUrls.parse(FIXTURE_URL), TODAY) is None
+    assert (
+        ctdl.credential_document(
+            draft, fixture_catalog.site, fixture_catalog.stacks_with(draft), SiteUrls.parse(FIXTURE_URL), TODAY
+        )
+        is None
+    )
 
 
 def test_credential_values_come_from_the_content(fixture_catalog: Catalog) -> None:
     beta = fixture_catalog.by_id["beta"]
-    node = ctdl.credential_node(beta, fixture_catalog, SiteUrls.parse(FIXTURE_URL), TODAY)
+    node = ctdl.credential_node(
+        beta, fixture_catalog.site, fixture_catalog.stacks_with(beta), SiteUrls.parse(FIXTURE_URL), TODAY
+    )
     assert node is not None
     assert node["ceterms:description"]["en"] == f"{beta.label} {beta.competency}"
     assert node["ceterms:subjectWebpage"] == "https://example.org/catalog/credentials/beta/"
