@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import marshal
 import math
+import zlib
 from typing import Any, Mapping
 
 import yaml
@@ -50,7 +51,7 @@ class Positions:
     """Where each value (and each mapping key) of a YAML document starts, as (line, column).
 
     A file has hundreds of positions and few ever become a diagnostic. So they are plain tuples,
-    not `Location` objects, and a pickled `Positions` (the cache, the process pool) is one compact
+    not `Location` objects, and a pickled `Positions` (the cache, the process pool) is one compressed
     marshal blob, unpacked only when a diagnostic asks where something is.
     """
 
@@ -93,12 +94,14 @@ class Positions:
     def _unpacked(self) -> tuple[Mapping[Path, tuple[int, int]], Mapping[Path, tuple[int, int]]]:
         if self._tables is None:
             assert self._packed is not None
-            values, keys = marshal.loads(self._packed)
+            values, keys = marshal.loads(zlib.decompress(self._packed))
             self._tables, self._packed = (values, keys), None
         return self._tables
 
     def __reduce__(self) -> tuple[Any, ...]:
-        packed = self._packed if self._packed is not None else marshal.dumps(tuple(map(dict, self._unpacked())))
+        packed = self._packed
+        if packed is None:  # compressed: about a third of the size, in memory and in the cache
+            packed = zlib.compress(marshal.dumps(tuple(map(dict, self._unpacked()))), 1)
         return (_packed_positions, (self.file, packed))
 
     def __eq__(self, other: object) -> bool:
