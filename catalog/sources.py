@@ -7,6 +7,7 @@ data is right; that is validation's job. Content files are only ever read.
 from __future__ import annotations
 
 import enum
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -202,20 +203,25 @@ def _files(folder: Path, suffixes: tuple[str, ...], inside: Path, diagnostics: l
     try:
         if not folder.is_dir():
             return []
-        entries = sorted(folder.iterdir())
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
     except OSError as exc:
         diagnostics.append(error("L008", f"cannot read folder: {exc.strerror or exc}", Location(str(folder))))
         return []
+    # In a real folder inside the content folder, only a link can lead out: resolving every path
+    # of 10,000 files took longer than reading them.
+    real_folder = not folder.is_symlink() and _outside(folder, inside) is None
     found = []
-    for path in entries:
-        if path.name.startswith("."):
+    for entry in entries:
+        path = folder / entry.name
+        if entry.name.startswith("."):
             continue
-        problem = _outside(path, inside)
+        problem = _outside(path, inside) if entry.is_symlink() or not real_folder else None
         if problem:
             diagnostics.append(error("L010", problem, Location(str(path)), _LINK_HINT))
-        elif path.is_dir():
+        elif entry.is_dir():
             continue
-        elif path.exists() and not path.is_file():  # a named pipe or a device: reading it could block forever
+        elif not entry.is_file() and path.exists():  # a named pipe or a device: reading it could block forever
             diagnostics.append(error("L008", "cannot read file: not a regular file", Location(str(path))))
         elif path.suffix in suffixes:
             found.append(path)
