@@ -49,6 +49,10 @@ class Cache:
         self.hits = 0
         self.misses = 0
 
+    def prepare(self) -> None:
+        """Read (or make) the signing secret now, before the cache is handed to other processes."""
+        self.enabled  # noqa: B018 - the property reads it
+
     @property
     def enabled(self) -> bool:
         """Whether entries can be kept; the secret is read (or made) on first use, not before."""

@@ -222,7 +222,7 @@ def check_files(
                 outcomes[kind, index] = cached
             else:
                 work.append((kind, index, str(path), raw, key))
-    cache.enabled  # noqa: B018 - read the signing secret once, before the workers fork
+    cache.prepare()  # the signing secret is read once, here, not in every worker
     payloads = map_in_processes(
         functools.partial(_check_one, facts, issuer, cache),
         [(path, kind, raw, key) for kind, _, path, raw, key in work],

@@ -2,7 +2,8 @@
 and a page whose inputs have not changed carried over from the previous site by a hard link.
 
 A page is a pure function of its template (with the templates it uses), its view, the base
-URL and the date, so its key hashes exactly those; a text file's key is its text. The manifest
+URL and the date, so its key hashes exactly those; a text file's key is its text, a JSON record's
+the function and arguments it is made from, a copied file's its bytes. The manifest
 of the previous build remembers, per output file, the key it was made from and the file's
 identity on disk (inode, size, modification time): when the key matches and the file in the
 published folder is still that very file, it is linked into the staging folder instead of being
