@@ -95,6 +95,16 @@ class Cache:
         if self.enabled:
             _write_atomically(self._path(section, key), self._sign(payload) + payload)
 
+    def keep_only(self, section: str, keys: set[str]) -> None:
+        """Delete the section's entries not among `keys`: what this run did not use is stale (an
+        edited file's old entry, an older version of the tool), and would otherwise pile up."""
+        if not self.enabled:
+            return
+        assert self.folder is not None
+        for entry in (self.folder / section).glob("*/*"):
+            if entry.name not in keys:
+                entry.unlink(missing_ok=True)
+
     def _verified(self, blob: bytes) -> Any | None:
         signature, payload = blob[:SIGNATURE_BYTES], blob[SIGNATURE_BYTES:]
         if not hmac.compare_digest(signature, self._sign(payload)):

@@ -209,6 +209,7 @@ def check_files(
     given = repr((facts, issuer))
     outcomes: dict[tuple[Kind, int], FileOutcome] = {}
     work: list[tuple[Kind, int, str, bytes, str]] = []  # kind, index, path, bytes, key
+    used: set[str] = set()
     for kind in PER_FILE_KINDS:
         for index, path in enumerate(found.by_kind.get(kind, ())):
             problems: list[Diagnostic] = []
@@ -217,6 +218,7 @@ def check_files(
                 outcomes[kind, index] = FileOutcome(tuple(problems), None)
                 continue
             key = cache.key("check", given, kind.value, str(path), raw)
+            used.add(key)
             cached = cache.get("checks", key)
             if isinstance(cached, FileOutcome):
                 outcomes[kind, index] = cached
@@ -230,6 +232,7 @@ def check_files(
     )
     for (kind, index, *_), payload in zip(work, payloads):
         outcomes[kind, index] = pickle.loads(payload)
+    cache.keep_only("checks", used)
     return {
         kind: [outcomes[kind, index] for index in range(len(found.by_kind.get(kind, ())))] for kind in PER_FILE_KINDS
     }

@@ -89,6 +89,7 @@ def write_pages(
     finally:
         _PLAN.clear()
     cache.put("pages", manifest_key, dict(entry for entry, _ in written))
+    cache.keep_only("pages", {manifest_key})
     return sum(carried for _, carried in written)
 
 

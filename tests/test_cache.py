@@ -173,3 +173,18 @@ def test_the_output_is_the_same_on_one_process_and_on_several(make_content, tmp_
     build(content, tmp_path / "one", "--jobs", "1", "--no-cache")
     build(content, tmp_path / "three", "--jobs", "3", "--no-cache")
     assert tree(tmp_path / "one") == tree(tmp_path / "three")
+
+
+def test_entries_a_build_did_not_use_are_removed(make_content, tmp_path: Path) -> None:
+    content, out = make_content(), tmp_path / "site"
+    build(content, out)
+    cache = tmp_path / CACHE_FOLDER
+
+    def entries() -> set[str]:
+        return {str(p.relative_to(cache)) for p in cache.rglob("*") if p.is_file()}
+
+    before = entries()
+    replace_in(content / "credentials/alpha.md", "Alpha Skill", "Alpha Skills")
+    build(content, out)
+    after = entries()
+    assert len(after) == len(before) and after != before  # the edited file's old entry is gone, not kept
