@@ -29,9 +29,9 @@ from catalog.markdown import render_markdown
 from catalog.model import Credential, Issuer, Stack, public_data
 from catalog.parallel import map_in_processes
 from catalog.pickling import dataclasses_of, pickle_by_fields
-from catalog.quality import MET, NOT_MET, QualityReport, QualitySubject, assess_quality
-from catalog.quality_profiles import DATA, DEFAULT_PROFILE, load_profiles
-from catalog.reviews import QualityReview, judgements_for, read_reviews
+from catalog.quality import MET, NOT_MET, CredentialQuality, QualityReport, QualitySubject, assess_credential
+from catalog.quality_profiles import DATA, DEFAULT_PROFILE, Profile, load_profiles
+from catalog.reviews import Judgements, QualityReview, judgements_for, read_reviews
 from catalog.sources import (
     ContentFiles,
     Kind,
@@ -169,8 +169,13 @@ def check_catalog(content: Path, options: CheckOptions, *, cache: Cache = NO_CAC
             catalog = None
     quality = None
     if profiles.selected is not None:
-        subjects = [quality_subject(checked, reviews, profiles.selected.id, options.today) for checked in credentials]
-        quality = assess_quality(subjects, profiles.selected, options.today).with_stacks(
+        profile, used = profiles.selected, set[str]()
+        given = repr((profile, options.today))
+        assessed = [
+            assess_file(checked, reviews, profile, options.today, cache, given, used) for checked in credentials
+        ]
+        cache.keep_only("quality", used)
+        quality = QualityReport(profile, tuple(assessed)).with_stacks(
             (str(s.data.get("id", s.stem)), str(s.data.get("title", s.stem)), _members(s)) for s in loaded.stacks
         )
         diagnostics += overruled_reviews(quality, reviews)
@@ -262,9 +267,31 @@ def check_file(source: Source, facts: FileFacts, default_issuer: Issuer | None, 
     return CheckedFile(source, tuple(problems) + rendered.diagnostics, credential, rendered.html, key)
 
 
-def quality_subject(
-    checked: CheckedFile, reviews: tuple[QualityReview, ...], profile: str, today: datetime.date
-) -> QualitySubject:
+def assess_file(
+    checked: CheckedFile,
+    reviews: tuple[QualityReview, ...],
+    profile: Profile,
+    today: datetime.date,
+    cache: Cache,
+    given: str,
+    used: set[str],
+) -> CredentialQuality:
+    """One credential's verdicts; from the cache when neither its file, what its reviews say, the
+    profile nor the date has changed (`given` is the profile and the date)."""
+    credential_id = str(checked.source.data.get("id", checked.source.stem))
+    judgements = judgements_for(reviews, credential_id, _version(checked.source), profile.id, today)
+    key = cache.key("quality", checked.key, given, repr(judgements))
+    used.add(key)
+    cached = cache.get("quality", key) if checked.key else None
+    if isinstance(cached, CredentialQuality):
+        return cached
+    assessed = assess_credential(quality_subject(checked, judgements), profile, today)
+    if checked.key:
+        cache.put("quality", key, assessed)
+    return assessed
+
+
+def quality_subject(checked: CheckedFile, judgements: Judgements) -> QualitySubject:
     """What quality assesses: the public record of a valid credential, the same values its page shows,
     with what its reviews say.
 
@@ -279,7 +306,7 @@ def quality_subject(
         status=str(data.get("status", "active")),
         record=data,
         diagnostics=checked.diagnostics,
-        judgements=judgements_for(reviews, credential_id, _version(checked.source), profile, today),
+        judgements=judgements,
     )
 
 

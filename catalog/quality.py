@@ -335,18 +335,18 @@ def assess_standard(standard: Standard, ctx: Context) -> Verdict:
 
 def assess_quality(subjects: Iterable[QualitySubject], profile: Profile, today: datetime.date) -> QualityReport:
     """Every credential (drafts included) against every standard of the profile."""
-    results = []
-    for subject in subjects:
-        ctx = Context(subject, today)
-        results.append(
-            CredentialQuality(
-                id=subject.id,
-                title=subject.title,
-                status=subject.status,
-                verdicts=tuple(assess_standard(standard, ctx) for standard in profile.standards),
-            )
-        )
-    return QualityReport(profile, tuple(results))
+    return QualityReport(profile, tuple(assess_credential(subject, profile, today) for subject in subjects))
+
+
+def assess_credential(subject: QualitySubject, profile: Profile, today: datetime.date) -> CredentialQuality:
+    """One credential against every standard of the profile: a pure function of its arguments."""
+    ctx = Context(subject, today)
+    return CredentialQuality(
+        id=subject.id,
+        title=subject.title,
+        status=subject.status,
+        verdicts=tuple(assess_standard(standard, ctx) for standard in profile.standards),
+    )
 
 
 pickle_by_fields(*dataclasses_of(globals()))
