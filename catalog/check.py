@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import hashlib
 import os
 import pickle
 from dataclasses import dataclass, field
@@ -169,13 +170,14 @@ def check_catalog(content: Path, options: CheckOptions, *, cache: Cache = NO_CAC
             catalog = None
     quality = None
     if profiles.selected is not None:
-        profile, used = profiles.selected, set[str]()
-        given = repr((profile, options.today))
-        assessed = [
-            assess_file(checked, reviews, profile, options.today, cache, given, used) for checked in credentials
-        ]
-        cache.keep_only("quality", used)
-        quality = QualityReport(profile, tuple(assessed)).with_stacks(
+        profile, entry = profiles.selected, cache.key("quality")
+        given, before = repr((profile, options.today)), cache.get("quality", entry)
+        known: Mapping[str, CredentialQuality] = before if isinstance(before, dict) else {}
+        assessed = [assess_file(checked, reviews, profile, options.today, given, known) for checked in credentials]
+        if {key for key, _ in assessed} != known.keys():  # one entry for the catalog: 10,000 files cost seconds
+            cache.put("quality", entry, dict(assessed))
+            cache.keep_only("quality", {entry})
+        quality = QualityReport(profile, tuple(verdicts for _, verdicts in assessed)).with_stacks(
             (str(s.data.get("id", s.stem)), str(s.data.get("title", s.stem)), _members(s)) for s in loaded.stacks
         )
         diagnostics += overruled_reviews(quality, reviews)
@@ -272,23 +274,18 @@ def assess_file(
     reviews: tuple[QualityReview, ...],
     profile: Profile,
     today: datetime.date,
-    cache: Cache,
     given: str,
-    used: set[str],
-) -> CredentialQuality:
-    """One credential's verdicts; from the cache when neither its file, what its reviews say, the
-    profile nor the date has changed (`given` is the profile and the date)."""
+    known: Mapping[str, CredentialQuality],
+) -> tuple[str, CredentialQuality]:
+    """One credential's verdicts, with the key they are known by: taken from `known` when neither
+    its file, what its reviews say, the profile nor the date has changed (`given` is the profile
+    and the date)."""
     credential_id = str(checked.source.data.get("id", checked.source.stem))
     judgements = judgements_for(reviews, credential_id, _version(checked.source), profile.id, today)
-    key = cache.key("quality", checked.key, given, repr(judgements))
-    used.add(key)
-    cached = cache.get("quality", key) if checked.key else None
-    if isinstance(cached, CredentialQuality):
-        return cached
-    assessed = assess_credential(quality_subject(checked, judgements), profile, today)
-    if checked.key:
-        cache.put("quality", key, assessed)
-    return assessed
+    key = hashlib.blake2b(f"{checked.key}\0{given}\0{judgements!r}".encode(), digest_size=20).hexdigest()
+    if checked.key and key in known:
+        return key, known[key]
+    return key, assess_credential(quality_subject(checked, judgements), profile, today)
 
 
 def quality_subject(checked: CheckedFile, judgements: Judgements) -> QualitySubject:
