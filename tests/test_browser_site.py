@@ -11,6 +11,7 @@ PAGES = [
     "",
     "credentials/",
     "credentials/exit-tickets/",
+    "credentials/exit-tickets/v1.1.0/",
     "stacks/",
     "stacks/digital-learning/",
     "recognition/",
