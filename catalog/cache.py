@@ -46,8 +46,6 @@ class Cache:
     def __init__(self, folder: Path | None, secret: bytes | None = None) -> None:
         self.folder = folder
         self._secret = secret
-        self.hits = 0
-        self.misses = 0
 
     def prepare(self) -> None:
         """Read (or make) the signing secret now, before the cache is handed to other processes."""
@@ -76,14 +74,8 @@ class Cache:
         try:
             blob = self._path(section, key).read_bytes()
         except OSError:
-            self.misses += 1
             return None
-        value = self._verified(blob)
-        if value is None:
-            self.misses += 1
-        else:
-            self.hits += 1
-        return value
+        return self._verified(blob)
 
     def put(self, section: str, key: str, value: Any) -> None:
         """Store `value` (written to a temporary file and renamed, so a reader never sees half of it)."""

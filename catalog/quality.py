@@ -333,11 +333,6 @@ def assess_standard(standard: Standard, ctx: Context) -> Verdict:
     return Verdict(standard.id, REVIEW, (waiting,), None)
 
 
-def assess_quality(subjects: Iterable[QualitySubject], profile: Profile, today: datetime.date) -> QualityReport:
-    """Every credential (drafts included) against every standard of the profile."""
-    return QualityReport(profile, tuple(assess_credential(subject, profile, today) for subject in subjects))
-
-
 def assess_credential(subject: QualitySubject, profile: Profile, today: datetime.date) -> CredentialQuality:
     """One credential against every standard of the profile: a pure function of its arguments."""
     ctx = Context(subject, today)
