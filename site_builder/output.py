@@ -59,9 +59,9 @@ class Plan:
 
 
 _PLAN: list[Plan] = []
+"""The plan of the build in progress, set in the parent before the workers fork."""
 _MADE: set[Path] = set()
 """Folders made in the staging folder by this process (cleared with each plan)."""
-"""The plan of the build in progress, set in the parent before the workers fork."""
 
 
 def write_pages(
