@@ -1,13 +1,14 @@
 """The build orchestrator: check, render, publish; nothing is written unless everything is right.
 
 Reads like a table of contents: refuse a wrong output folder, check the catalog (the same check
-`credcat validate` runs), keep what is published, render every file in memory, then publish
-atomically (indexing search inside the swap).
+`credcat validate` runs), plan every file, write what changed into a staging folder (indexing
+search there), then publish it atomically.
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 import importlib.metadata
 import time
 from dataclasses import dataclass
@@ -94,7 +95,7 @@ def build(options: BuildOptions) -> BuildOutcome:
             index_site(staging)
 
     try:
-        publish_site(write, options.out)
+        publish_site(write, options.out, spare_site(options.cache, options.out))
     except OSError as exc:
         raise EnvironmentFailure(f"cannot write the site to {options.out}: {exc.strerror or exc}") from None
 
@@ -107,6 +108,14 @@ def build(options: BuildOptions) -> BuildOutcome:
         seconds=time.perf_counter() - started,
         absolute_urls=options.urls.origin is not None,
     )
+
+
+def spare_site(cache: Cache, out: Path) -> Path | None:
+    """Where the site a build retires is kept for the next build to start from: in the cache,
+    which is only ever read back through signed manifests (site_builder.output)."""
+    if cache.folder is None or not cache.enabled:
+        return None
+    return cache.folder / "sites" / hashlib.blake2b(str(out.resolve()).encode(), digest_size=10).hexdigest()
 
 
 def tool_version() -> str:

@@ -1,14 +1,19 @@
 """Writing the planned site into the staging folder: each page rendered once, on every core,
-and a page whose inputs have not changed carried over from the previous site by a hard link.
+and a page whose inputs have not changed kept, or carried over from the published site by a
+hard link, instead of being rendered again.
 
 A page is a pure function of its template (with the templates it uses), its view, the base
 URL and the date, so its key hashes exactly those; a text file's key is its text, a JSON record's
-the function and arguments it is made from, a copied file's its bytes. The manifest
-of the previous build remembers, per output file, the key it was made from and the file's
-identity on disk (inode, size, modification time): when the key matches and the file in the
-published folder is still that very file, it is linked into the staging folder instead of being
-rendered and written again. Anything else (no manifest, an edited or replaced file, another
-folder) is simply rendered, so the output is byte-identical with or without the cache.
+the function and arguments it is made from, a copied file's its bytes. The manifest of each
+build remembers, per output file, the key it was made from and the file's identity on disk
+(inode, size, modification time), for the published site and for the spare one the staging
+folder starts from (site_builder.publish). A file whose key matches and which is still that
+very file is kept (in the staging folder) or hard-linked (from the published site). Anything
+else (no manifest, an edited or replaced file, a file the plan does not have) is rendered or
+removed, so the output is byte-identical with or without the cache.
+
+A file in the staging folder may be the published file itself (a hard link), so nothing is
+ever written into an existing file: it is removed first.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import hashlib
 import io
 import os
 import pickle
+import shutil
 from dataclasses import dataclass
 from operator import attrgetter, methodcaller
 from pathlib import Path
@@ -54,6 +60,9 @@ class Plan:
     previous: Path
     """The published site, whose unchanged files are linked rather than written again."""
     manifest: Mapping[str, ManifestEntry]
+    """What the published site's files were made from."""
+    kept: Mapping[str, ManifestEntry]
+    """What the files the staging folder starts with were made from (the spare site)."""
     reducers: KeyedReducers
     """How page keys write the objects of views (known models as the key they were made under)."""
 
@@ -75,22 +84,56 @@ def write_pages(
     jobs: int,
     known: Mapping[int, str],
 ) -> int:
-    """Render and write every page, and copy every file, into `staging`; returns how many were
-    carried over unchanged."""
+    """Render and write every page, and copy every file, into `staging`, and remove anything
+    else it holds; returns how many files were kept or carried over unchanged."""
     manifest_key = cache.key("manifest", code_fingerprint("site_builder"), str(previous.resolve()))
-    manifest = cache.get("pages", manifest_key) if previous.is_dir() else None
+    manifests = cache.get("pages", manifest_key) if previous.is_dir() else None
+    published, spare = manifests if isinstance(manifests, tuple) else ({}, {})
     for name in environment.list_templates(filter_func=lambda name: name.endswith((".html", ".xml"))):
         environment.get_template(name)  # compiled once, before the workers fork
     items: tuple[Page | tuple[str, bytes], ...] = (*pages, *sorted(files.items()))
+    paths = [item.path if isinstance(item, Page) else item[0] for item in items]
+    for path in paths:
+        if path.startswith("/") or ".." in path.split("/"):
+            raise ValueError(f"refusing to write {path!r} outside the output folder")
+    remove_unplanned(staging, set(paths))
     _MADE.clear()
-    _PLAN[:] = [Plan(items, environment, given, staging, previous, manifest or {}, KeyedReducers(known))]
+    _PLAN[:] = [Plan(items, environment, given, staging, previous, published, spare, KeyedReducers(known))]
     try:
         written = map_in_processes(_write_item, range(len(items)), jobs)
     finally:
         _PLAN.clear()
-    cache.put("pages", manifest_key, dict(entry for entry, _ in written))
+    # The published site becomes the spare one when this build is swapped in.
+    cache.put("pages", manifest_key, (dict(entry for entry, _ in written), published))
     cache.keep_only("pages", {manifest_key})
     return sum(carried for _, carried in written)
+
+
+def remove_unplanned(staging: Path, planned: set[str]) -> None:
+    """Remove every file, link and folder of `staging` that no planned file needs (what the spare
+    site had that this build does not, and anything else put there)."""
+    folders = {"/".join(path.split("/")[:end]) for path in planned for end in range(1, path.count("/") + 1)}
+
+    def clear(folder: str) -> bool:
+        """Remove what is unplanned in `folder` (relative to staging); True when it is left empty."""
+        empty = True
+        with os.scandir(staging / folder if folder else staging) as entries:
+            for entry in entries:
+                path = f"{folder}/{entry.name}" if folder else entry.name
+                if entry.is_dir(follow_symlinks=False) and path in folders:
+                    if clear(path):
+                        os.rmdir(entry.path)
+                    else:
+                        empty = False
+                elif path in planned and entry.is_file(follow_symlinks=False):
+                    empty = False
+                elif entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path)
+                else:
+                    os.unlink(entry.path)
+        return empty
+
+    clear("")
 
 
 def _write_item(index: int) -> tuple[tuple[str, ManifestEntry], bool]:
@@ -100,9 +143,11 @@ def _write_item(index: int) -> tuple[tuple[str, ManifestEntry], bool]:
         path, key = item.path, page_key(item, plan.environment, plan.given, plan.reducers)
     else:
         path, key = item[0], hashlib.blake2b(b"bytes\0" + item[1], digest_size=20).hexdigest()
-    if path.startswith("/") or ".." in path.split("/"):
-        raise ValueError(f"refusing to write {path!r} outside the output folder")
     target = plan.staging / path
+    mine = plan.kept.get(path)
+    if mine is not None and mine[0] == key and _is_file(target, mine):
+        return (path, mine), True
+    target.unlink(missing_ok=True)  # it may be a link to the published file: never write into it
     if target.parent not in _MADE:  # one mkdir per folder, not one per file
         target.parent.mkdir(parents=True, exist_ok=True)
         _MADE.add(target.parent)
@@ -114,14 +159,22 @@ def _write_item(index: int) -> tuple[tuple[str, ManifestEntry], bool]:
     return (path, (key, stat.st_ino, stat.st_size, stat.st_mtime_ns)), False
 
 
+def _is_file(path: Path, entry: ManifestEntry) -> bool:
+    """Whether `path` is still the very file the manifest entry describes."""
+    try:
+        stat = path.lstat()
+    except OSError:
+        return False
+    return (stat.st_ino, stat.st_size, stat.st_mtime_ns) == entry[1:]
+
+
 def _link_unchanged(source: Path, target: Path, entry: ManifestEntry) -> bool:
     """Link the published file into the staging folder if it is still the file the manifest names."""
+    if not _is_file(source, entry):
+        return False
     try:
-        stat = source.lstat()
-        if (stat.st_ino, stat.st_size, stat.st_mtime_ns) != entry[1:]:
-            return False
         os.link(source, target)
-    except OSError:  # gone, or a file system without hard links: render it
+    except OSError:  # a file system without hard links: render it
         return False
     return True
 

@@ -18,7 +18,7 @@ import pytest
 from catalog import parallel
 from catalog.cache import CACHE_FOLDER
 from site_builder import build as build_module
-from site_builder import render
+from site_builder import output, render
 from site_builder.cli import main
 from tests.hostile.support import tree
 
@@ -129,6 +129,89 @@ def test_a_cached_parallel_rebuild_after_changing_one_input_matches_a_clean_buil
         assert len(carried) < len(after), "the rebuild reused everything: the change was not seen"
 
 
+def test_every_rebuild_in_a_row_of_changes_matches_a_clean_build(make_content, tmp_path: Path, templates: Path) -> None:
+    """From the third build on, the staging folder starts from the site retired two builds
+    before (the spare), which differs from the published one in every change since."""
+    content = make_content(
+        {"reviews/alpha.yaml": REVIEW, "profiles/district.yaml": PROFILE},
+        edits={"credentials/alpha.md": [["id: alpha\n", "id: alpha\nversion: 1.0.0\n"]]},
+    )
+    cached = tmp_path / "cached"
+    build(content, cached, "--jobs", "2")
+    build(content, cached, "--jobs", "2")
+    for what, edit in EDITS.items():
+        edit(content, templates)
+        build(content, cached, "--jobs", "2")
+        clean = tmp_path / "clean"
+        build(content, clean, "--jobs", "1", "--no-cache")
+        assert tree(cached) == tree(clean), f"after {what}"
+        shutil.rmtree(clean)
+    assert spare_sites(tmp_path), "no build started from the spare site"
+
+
+def spare_sites(tmp_path: Path) -> list[Path]:
+    return list((tmp_path / CACHE_FOLDER / "sites").glob("*"))
+
+
+def test_files_added_to_the_published_or_the_spare_site_never_reach_the_next_site(make_content, tmp_path: Path) -> None:
+    content, out, clean = make_content(), tmp_path / "site", tmp_path / "clean"
+    build(content, out)
+    build(content, out)
+    (out / "CNAME").write_text("catalog.example.org\n")  # by hand, after the build
+    (out / "credentials/notes").mkdir()
+    (out / "credentials/notes/todo.txt").write_text("mine\n")
+    [spare] = spare_sites(tmp_path)
+    (spare / "stray.html").write_text("<script>alert(1)</script>")
+    (spare / "credentials/alpha/index.html").unlink()
+    (spare / "credentials/alpha/index.html").symlink_to("/etc/passwd")
+    build(content, out)  # starts from the spare
+    build(content, out)  # starts from the site the files were added to
+    build(content, clean, "--no-cache")
+    assert tree(out) == tree(clean)
+
+
+def test_a_spare_page_changed_in_place_is_written_again(make_content, tmp_path: Path) -> None:
+    content, out, clean = make_content(), tmp_path / "site", tmp_path / "clean"
+    build(content, out)
+    build(content, out)
+    [spare] = spare_sites(tmp_path)
+    page = spare / "credentials/beta/index.html"
+    page.write_text(page.read_text().replace("</main>", "<p>Edited in the spare.</p></main>"))
+    build(content, out)
+    build(content, clean, "--no-cache")
+    assert tree(out) == tree(clean)
+
+
+def test_a_build_that_fails_while_writing_leaves_the_published_site_untouched(
+    make_content, tmp_path: Path, monkeypatch
+) -> None:
+    """The staging folder starts from the spare site, whose unchanged files are the published
+    files themselves (hard links): a failure halfway must not have written into any of them."""
+    content, out = make_content(), tmp_path / "site"
+    build(content, out)
+    build(content, out)
+    before = tree(out)
+    replace_in(content / "credentials/alpha.md", "Alpha Skill", "Alpha Skills")
+    replace_in(content / "credentials/beta.md", "title: Beta", "title: Beta Two")
+    written = []
+    real_render = output.render_page
+
+    def render_then_fail(environment, page):
+        if written:
+            raise OSError(28, "No space left on device")
+        written.append(page.path)
+        return real_render(environment, page)
+
+    monkeypatch.setattr(output, "render_page", render_then_fail)
+    args = ["build", "--content", str(content), "--out", str(out), "--no-search", "--today", "2026-11-24"]
+    assert main([*args, "--jobs", "1", "--base-url", "https://example.org/catalog/"]) == 3
+    assert written and tree(out) == before
+    monkeypatch.setattr(output, "render_page", real_render)
+    build(content, out)
+    build(content, tmp_path / "clean", "--no-cache")
+    assert tree(out) == tree(tmp_path / "clean")
+
+
 def test_an_unchanged_rebuild_reuses_every_page(make_content, tmp_path: Path) -> None:
     content, out = make_content(), tmp_path / "site"
     build(content, out)
@@ -180,8 +263,12 @@ def test_entries_a_build_did_not_use_are_removed(make_content, tmp_path: Path) -
     build(content, out)
     cache = tmp_path / CACHE_FOLDER
 
-    def entries() -> set[str]:
-        return {str(p.relative_to(cache)) for p in cache.rglob("*") if p.is_file()}
+    def entries() -> set[str]:  # the spare site (`sites/`) is not an entry
+        return {
+            str(p.relative_to(cache))
+            for p in cache.rglob("*")
+            if p.is_file() and p.relative_to(cache).parts[0] != "sites"
+        }
 
     before = entries()
     replace_in(content / "credentials/alpha.md", "Alpha Skill", "Alpha Skills")
