@@ -16,7 +16,8 @@ from typing import Any, Callable, Mapping
 import jinja2
 
 from catalog.content import Catalog
-from catalog.model import Credential, public_data
+from catalog.labels import StackFacts
+from catalog.model import Credential, Stack, public_data
 from catalog.quality import QualityReport
 from catalog.recognition import (
     RECONFIRM_AFTER_MONTHS,
@@ -91,11 +92,6 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
     """Every file of the site, in a stable order."""
     catalog, site_urls, quality = inputs.catalog, inputs.urls, inputs.quality
     base = PageView(catalog.site, urls.HOME, inputs.drafts, inputs.search, inputs.today, inputs.tool_version)
-    # Each public record is built once, for its own file (catalog.json is an index pointing at them).
-    stack_records = {
-        s.id: to_json(stack_record(s, public_data(catalog.facts[s.id]), site_urls)) for s in catalog.stacks
-    }
-
     pages: list[Page] = [
         _page(views.home_page(base, catalog), "home.html"),
         *(_page(view, "credentials.html") for view in views.credential_list_pages(base, catalog)),
@@ -151,7 +147,9 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
             )
     for stack in catalog.stacks:
         pages.append(_page(views.stack_page(base, catalog, stack, quality), "stack.html"))
-        pages.append(Page(urls.stack(stack.id, "stack.json"), text=stack_records[stack.id] + "\n"))
+        pages.append(
+            json_page(urls.stack(stack.id, "stack.json"), _stack_record, stack, catalog.facts[stack.id], site_urls)
+        )
         members = catalog.members(stack)
         stack_badge = stack_achievement(stack, members, catalog.facts[stack.id].rule, site_urls, catalog.site.language)
         if stack_badge is not None:
@@ -162,19 +160,12 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
     entries = by_jurisdiction(catalog)
     matrix = recognition_matrix(catalog)
     pages += [_page(view, "recognition.html") for view in views.recognition_pages(base, catalog, entries, matrix)]
-    pages.append(
-        Page(urls.RECOGNITION + views.RECOGNITION_CSV, text=recognition_csv(recognition_entries(catalog), site_urls))
-    )
+    pages.append(Page(urls.RECOGNITION + views.RECOGNITION_CSV, make=functools.partial(_csv, catalog, None, site_urls)))
     for jurisdiction in catalog.site.jurisdictions:
         states = views.jurisdiction_pages(base, jurisdiction, entries[jurisdiction.code])
         pages += [_page(state, "jurisdiction.html") for state in states]
-        pages.append(Page(states[0].csv, text=recognition_csv(entries[jurisdiction.code], site_urls)))
-    pages.append(
-        Page(
-            CATALOG_INDEX,
-            text=to_json(catalog_index(catalog, site_urls, inputs.today, inputs.tool_version)) + "\n",
-        )
-    )
+        pages.append(Page(states[0].csv, make=functools.partial(_csv, catalog, jurisdiction.code, site_urls)))
+    pages.append(json_page(CATALOG_INDEX, catalog_index, catalog, site_urls, inputs.today, inputs.tool_version))
     if site_urls.origin:
         # Every page but the versions' own (archives, each linked from its credential's page): the sitemap
         # stays under the protocol's 50,000 addresses up to about 40,000 credentials.
@@ -190,6 +181,16 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
     pages.append(Page("robots.txt", text=_robots(site_urls)))
     pages.append(Page(".nojekyll", text=""))
     return pages
+
+
+def _stack_record(stack: Stack, facts: StackFacts, site_urls: SiteUrls) -> dict[str, Any]:
+    return stack_record(stack, public_data(facts), site_urls)
+
+
+def _csv(catalog: Catalog, jurisdiction: str | None, site_urls: SiteUrls) -> str:
+    """The recognition spreadsheet of one jurisdiction, or of all of them."""
+    entries = recognition_entries(catalog)
+    return recognition_csv((e for e in entries if jurisdiction in (None, e.row.jurisdiction)), site_urls)
 
 
 def version_pages(
