@@ -11,7 +11,8 @@ on the same machine at the same moment (a ratio survives a shared machine's ±20
   front-matter field, the body, a footer) and writes it. It checks nothing and links nothing: it is the floor
   that any static-site generator built on these three libraries pays, on one core;
 - then the real CLI, each command in a fresh process as a user runs it: a cold build (no cache, no output), a
-  rebuild after editing one credential, validate with and without the cache, and (with --search) a cold build
+  rebuild with nothing changed, then a rebuild after editing one credential (the steady state of a maintainer
+  previewing edit after edit), validate with and without the cache, and (with --search) a cold build
   with the Pagefind index.
 
 Each command's wall time and peak memory are measured from outside: the RSS (VmRSS) of the process and every
@@ -377,6 +378,7 @@ def forget(root: Path, *names: str) -> None:
 STAGES = {
     "bare_loop": "bare loop (the floor)",
     "cold_build": "cold build",
+    "unchanged_rebuild": "rebuild, nothing changed",
     "warm_rebuild": "rebuild after 1 edit",
     "validate_warm": "validate, warm",
     "validate_cold": "validate, cold",
@@ -456,6 +458,7 @@ def site_sizes(site: Path, cache: Path) -> Sizes:
 
 RATIOS = (
     ("cold_build_over_bare_loop", "cold build / bare loop", "cold_build", "bare_loop"),
+    ("unchanged_rebuild_over_cold_build", "rebuild, no change / cold build", "unchanged_rebuild", "cold_build"),
     ("warm_rebuild_over_cold_build", "rebuild after 1 edit / cold build", "warm_rebuild", "cold_build"),
     ("validate_warm_over_validate_cold", "validate warm / validate cold", "validate_warm", "validate_cold"),
     ("search_build_over_cold_build", "build with search / cold build", "search_build", "cold_build"),
@@ -490,6 +493,9 @@ def run_benchmark(root: Path, count: int, search: bool) -> Report:
     forget(root, CACHE, "site")
     stages.append(run_stage("cold_build", build_command(flags["build"]), root, "site"))
     sizes = site_sizes(root / "site", root / CACHE)
+    # A maintainer previews after every edit: the edit's rebuild is measured in that steady state,
+    # where the build starts from the site it retired the time before (site_builder.publish).
+    stages.append(run_stage("unchanged_rebuild", build_command(flags["build"]), root, "site"))
     edit_one_credential(content, count)
     stages.append(run_stage("warm_rebuild", build_command(flags["build"]), root, "site"))
     stages.append(run_stage("validate_warm", validate_command(flags["validate"]), root, None))

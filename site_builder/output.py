@@ -184,8 +184,9 @@ def render_page(environment: jinja2.Environment, page: Page) -> str:
         return page.make()
     if page.text is not None:
         return page.text
-    assert page.template is not None and page.view is not None, page.path
-    return environment.get_template(page.template).render(page.view.context())
+    view = page.view if page.view_of is None else page.view_of()
+    assert page.template is not None and view is not None, page.path
+    return environment.get_template(page.template).render(view.context())
 
 
 def page_key(page: Page, environment: jinja2.Environment, given: str, reducers: KeyedReducers) -> str:
@@ -199,7 +200,7 @@ def page_key(page: Page, environment: jinja2.Environment, given: str, reducers: 
         return digest.hexdigest()
     assert page.template is not None
     digest.update(f"{template_fingerprint(environment, page.template)}\0{given}\0".encode())
-    digest.update(canonical_bytes(page.view, reducers))
+    digest.update(canonical_bytes(page.view if page.view_of is None else page.view_of, reducers))
     return digest.hexdigest()
 
 

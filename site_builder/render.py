@@ -49,7 +49,8 @@ ASSETS = ("site.css", "print.css", "search.js")
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """One output file: a template and its typed view, ready text, or the recipe for a text."""
+    """One output file: a template and its typed view (or the recipe for the view), ready text,
+    or the recipe for a text."""
 
     path: str
     template: str | None = None
@@ -57,6 +58,8 @@ class Page:
     text: str | None = None
     make: functools.partial[str] | None = None
     """A text made from its arguments only when the file must be written (see `json_page`)."""
+    view_of: functools.partial[PageView] | None = None
+    """A view made from its arguments only when the page must be rendered (see `view_page`)."""
 
 
 def json_page(path: str, record: Callable[..., Any], *args: Any) -> Page:
@@ -64,6 +67,13 @@ def json_page(path: str, record: Callable[..., Any], *args: Any) -> Page:
     and only when its key, which hashes the function and its arguments, has changed), not when
     the site is planned."""
     return Page(path, make=functools.partial(_json_text, record, *args))
+
+
+def view_page(page_path: str, template: str, view: Callable[..., PageView], *args: Any) -> Page:
+    """The page at `page_path`, rendered from `view(*args)`. Like `json_page`, the view is made on a
+    worker, only when the page's key (which hashes the function and its arguments) has changed:
+    one per credential and per stack, these are most of a site."""
+    return Page(urls.output_file(page_path), template, view_of=functools.partial(view, *args))
 
 
 def _json_text(record: Callable[..., Any], *args: Any) -> str:
@@ -101,16 +111,23 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
     has_achievements = site_urls.origin is not None  # an Achievement's id must be an absolute URL
     for credential in catalog.credentials:
         earlier = inputs.archived.get(credential.id, ())
-        view = views.credential_page(
-            base,
-            catalog,
-            credential,
-            inputs.descriptions[credential.id],
-            quality,
-            has_achievements,
-            tuple(old for old, _ in earlier),
+        pages.append(
+            view_page(
+                urls.credential(credential.id),
+                "credential.html",
+                views.credential_page,
+                base,
+                catalog.site,
+                credential,
+                inputs.descriptions[credential.id],
+                catalog.stacks_with(credential),
+                tuple(catalog.by_id[p] for p in credential.prerequisites if p in catalog.by_id),
+                quality.profile,
+                quality.for_credential(credential.id),
+                has_achievements,
+                tuple(old for old, _ in earlier),
+            )
         )
-        pages.append(_page(view, "credential.html"))
         pages.append(
             json_page(
                 urls.credential(credential.id, "credential.json"),
@@ -146,7 +163,20 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
                 )
             )
     for stack in catalog.stacks:
-        pages.append(_page(views.stack_page(base, catalog, stack, quality), "stack.html"))
+        pages.append(
+            view_page(
+                urls.stack(stack.id),
+                "stack.html",
+                views.stack_page,
+                base,
+                catalog.site,
+                stack,
+                catalog.facts[stack.id],
+                catalog.members(stack),
+                quality.profile,
+                quality.for_stack(stack.id),
+            )
+        )
         pages.append(
             json_page(urls.stack(stack.id, "stack.json"), _stack_record, stack, catalog.facts[stack.id], site_urls)
         )
@@ -170,9 +200,9 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
         # Every page but the versions' own (archives, each linked from its credential's page): the sitemap
         # stays under the protocol's 50,000 addresses up to about 40,000 credentials.
         listed = tuple(
-            page.view.page_path
+            page.path.removesuffix("index.html")
             for page in pages
-            if page.view and page.path.endswith("index.html") and not isinstance(page.view, views.VersionPage)
+            if page.template not in (None, "version.html") and page.path.endswith("index.html")
         )
         pages.append(Page("sitemap.xml", "sitemap.xml", views.sitemap_page(base, listed)))
         pages.append(Page("feed.xml", "feed.xml", views.feed_page(base, catalog.credentials)))

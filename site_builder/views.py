@@ -285,41 +285,43 @@ def not_found_page(base: PageView) -> PageView:
 
 def credential_page(
     base: PageView,
-    catalog: Catalog,
+    site: Site,
     credential: Credential,
     description: str,
-    quality: QualityReport,
+    stacks: tuple[Stack, ...],
+    prerequisites: tuple[Credential, ...],
+    profile: Profile,
+    assessed: CredentialQuality,
     has_achievement: bool,
     earlier: tuple[Credential, ...] = (),
 ) -> CredentialPage:
-    stacks = catalog.stacks_with(credential)
-    assessed = quality.for_credential(credential.id)
-    assert assessed is not None, credential.id
-    verdicts = tuple(zip(quality.profile.standards, assessed.verdicts))
+    """A credential's page, from exactly what it shows (its stacks, its prerequisites that are
+    published, its quality verdicts), so the page's key can hash these and nothing more."""
+    verdicts = tuple(zip(profile.standards, assessed.verdicts))
     return CredentialPage(
         *_base(base, urls.credential(credential.id)),
         credential=credential,
         description=description,
         stacks=stacks,
-        counts_in=counts_in(catalog.site, credential.recognition, base.today),
-        pending_in=pending_in(catalog.site, credential.recognition, base.today),
+        counts_in=counts_in(site, credential.recognition, base.today),
+        pending_in=pending_in(site, credential.recognition, base.today),
         recognition_rows=tuple((None, None, row) for row in credential.recognition),
         evidence_names={item.id: item.name for item in credential.evidence},
         all_from_practice=all(item.from_practice for item in credential.evidence),
-        profile=quality.profile,
+        profile=profile,
         quality=assessed,
         verdicts=verdicts,
         met_count=sum(verdict.status == MET for verdict in assessed.verdicts),
         decided_by=tuple(_decided_by(verdict) for verdict in assessed.verdicts),
         why=tuple(_why(standard, verdict) for standard, verdict in verdicts),
-        contact_email=credential.issuer.email or catalog.site.contact,
+        contact_email=credential.issuer.email or site.contact,
         needs=needs(credential),
-        prerequisites=tuple(catalog.by_id[p] for p in credential.prerequisites if p in catalog.by_id),
-        enroll=credential.enroll or catalog.site.enroll,
+        prerequisites=prerequisites,
+        enroll=credential.enroll or site.enroll,
         rubric_levels=rubric_levels(credential),
         achievement=achievement_file(credential) if has_achievement else None,
         indexed=not credential.is_draft,
-        facets=tuple(credential_facets(credential, list(stacks), catalog.site, base.today)),
+        facets=tuple(credential_facets(credential, list(stacks), site, base.today)),
         sort_keys=credential_sort_keys(credential),
         earlier_versions=tuple(
             (old.version, urls.credential_version(old.id, old.version)) for old in earlier if old.version
@@ -358,16 +360,24 @@ def rubric_levels(credential: Credential) -> bool:
     )
 
 
-def stack_page(base: PageView, catalog: Catalog, stack: Stack, quality: QualityReport) -> StackPage:
-    facts = catalog.facts[stack.id]
-    members = catalog.members(stack)
+def stack_page(
+    base: PageView,
+    site: Site,
+    stack: Stack,
+    facts: StackFacts,
+    members: tuple[Credential, ...],
+    profile: Profile,
+    stack_quality: StackQuality | None,
+) -> StackPage:
+    """A stack's page, from exactly what it shows (see `credential_page`)."""
+    by_id = {member.id: member for member in members}
     return StackPage(
         *_base(base, urls.stack(stack.id)),
         stack=stack,
         facts=facts,
         members=members,
-        counts_in=counts_in(catalog.site, stack.licensure_fit, base.today),
-        pending_in=pending_in(catalog.site, stack.licensure_fit, base.today),
+        counts_in=counts_in(site, stack.licensure_fit, base.today),
+        pending_in=pending_in(site, stack.licensure_fit, base.today),
         in_order=stack.sequence == "ordered" and facts.required_count == facts.credential_count,
         fit_rows=tuple((None, None, row) for row in stack.licensure_fit),
         coverage=tuple(
@@ -375,14 +385,12 @@ def stack_page(base: PageView, catalog: Catalog, stack: Stack, quality: QualityR
             for row in stack.licensure_fit
             if row.basis == "members"
         ),
-        member_rows=tuple(
-            (urls.credential(cid), catalog.by_id[cid].title, row) for cid, row in facts.member_recognition
-        ),
-        quality=(stack_quality := quality.for_stack(stack.id)),
-        short_of=tuple((catalog.by_id[m], status) for m, status in stack_quality.short_of) if stack_quality else (),
-        profile=quality.profile,
+        member_rows=tuple((urls.credential(cid), by_id[cid].title, row) for cid, row in facts.member_recognition),
+        quality=stack_quality,
+        short_of=tuple((by_id[m], status) for m, status in stack_quality.short_of) if stack_quality else (),
+        profile=profile,
         indexed=not stack.is_draft,
-        facets=tuple(stack_facets(stack, facts, members, catalog.site, base.today)),
+        facets=tuple(stack_facets(stack, facts, members, site, base.today)),
         sort_keys=stack_sort_keys(stack, facts, members),
     )
 
