@@ -173,7 +173,7 @@ def check_catalog(content: Path, options: CheckOptions, *, cache: Cache = NO_CAC
         profile, entry = profiles.selected, cache.key("quality")
         given, before = repr((profile, options.today)), cache.get("quality", entry)
         known: Mapping[str, CredentialQuality] = before if isinstance(before, dict) else {}
-        assessed = [assess_file(checked, reviews, profile, options.today, given, known) for checked in credentials]
+        assessed = assess_files(credentials, reviews, profile, options.today, given, known, jobs)
         if {key for key, _ in assessed} != known.keys():  # one entry for the catalog: 10,000 files cost seconds
             cache.put("quality", entry, dict(assessed))
             cache.keep_only("quality", {entry})
@@ -269,23 +269,41 @@ def check_file(source: Source, facts: FileFacts, default_issuer: Issuer | None, 
     return CheckedFile(source, tuple(problems) + rendered.diagnostics, credential, rendered.html, key)
 
 
-def assess_file(
-    checked: CheckedFile,
+def assess_files(
+    credentials: list[CheckedFile],
     reviews: tuple[QualityReview, ...],
     profile: Profile,
     today: datetime.date,
     given: str,
     known: Mapping[str, CredentialQuality],
-) -> tuple[str, CredentialQuality]:
-    """One credential's verdicts, with the key they are known by: taken from `known` when neither
+    jobs: int,
+) -> list[tuple[str, CredentialQuality]]:
+    """Each credential's verdicts, with the key they are known by: taken from `known` when neither
     its file, what its reviews say, the profile nor the date has changed (`given` is the profile
-    and the date)."""
-    credential_id = str(checked.source.data.get("id", checked.source.stem))
-    judgements = judgements_for(reviews, credential_id, _version(checked.source), profile.id, today)
-    key = hashlib.blake2b(f"{checked.key}\0{given}\0{judgements!r}".encode(), digest_size=20).hexdigest()
-    if checked.key and key in known:
-        return key, known[key]
-    return key, assess_credential(quality_subject(checked, judgements), profile, today)
+    and the date), else assessed on `jobs` processes."""
+    keyed = []
+    for checked in credentials:
+        credential_id = str(checked.source.data.get("id", checked.source.stem))
+        judgements = judgements_for(reviews, credential_id, _version(checked.source), profile.id, today)
+        key = hashlib.blake2b(f"{checked.key}\0{given}\0{judgements!r}".encode(), digest_size=20).hexdigest()
+        keyed.append((key, checked, judgements))
+    missing = [index for index, (key, checked, _) in enumerate(keyed) if not (checked.key and key in known)]
+    _ASSESSING[:] = [([keyed[index][1:] for index in missing], profile, today)]  # inherited by forked workers
+    try:
+        fresh = dict(zip(missing, map_in_processes(_assess_one, range(len(missing)), jobs)))
+    finally:
+        _ASSESSING.clear()
+    return [(key, fresh[index] if index in fresh else known[key]) for index, (key, _, _) in enumerate(keyed)]
+
+
+_ASSESSING: list[tuple[list[tuple[CheckedFile, Judgements]], Profile, datetime.date]] = []
+"""What `assess_files` hands its workers: the files to assess, the profile and the date."""
+
+
+def _assess_one(index: int) -> CredentialQuality:
+    subjects, profile, today = _ASSESSING[0]
+    checked, judgements = subjects[index]
+    return assess_credential(quality_subject(checked, judgements), profile, today)
 
 
 def quality_subject(checked: CheckedFile, judgements: Judgements) -> QualitySubject:
