@@ -261,12 +261,12 @@ def check_file(source: Source, facts: FileFacts, default_issuer: Issuer | None, 
     if has_errors(problems):
         return CheckedFile(source, tuple(problems), None, key=key)
     if source.kind is Kind.STACK:
-        return CheckedFile(source, tuple(problems), stack_model(source), key=key)
+        return CheckedFile(source.checked(), tuple(problems), stack_model(source), key=key)
     if default_issuer is None and "issuer" not in source.data:
         return CheckedFile(source, tuple(problems), None, key=key)  # site.yaml is broken: reported there
     credential = credential_model(source, default_issuer or Issuer(""))
     rendered = render_markdown(credential.description, source.path, credential.description_line)
-    return CheckedFile(source, tuple(problems) + rendered.diagnostics, credential, rendered.html, key)
+    return CheckedFile(source.checked(), tuple(problems) + rendered.diagnostics, credential, rendered.html, key)
 
 
 def assess_files(

@@ -49,6 +49,48 @@ class Source:
     def location(self) -> Location:
         return Location(self.path)
 
+    def checked(self) -> Source:
+        """This source once its file is valid and modelled: its data cut down to what is read
+        across files (`KEPT_ONCE_CHECKED`), which is most of a catalog's memory and cache otherwise."""
+        kept = CheckedData({key: self.data[key] for key in KEPT_ONCE_CHECKED if key in self.data})
+        return Source(self.kind, self.path, self.stem, kept, self.positions, self.body, self.body_line)
+
+
+KEPT_ONCE_CHECKED = frozenset(
+    ("id", "version", "title", "status", "credentials", "prerequisites", "sequence", "completion", "badge", "awards")
+)
+"""The top-level keys of a valid credential's or stack's data that anything reads after the file's
+own checks: the checks across files, the badge images, the versions and the quality report."""
+
+
+class NotKept(RuntimeError):
+    """A key of a checked file's data that was not kept (see `KEPT_ONCE_CHECKED`)."""
+
+
+class CheckedData(dict[str, Any]):
+    """A valid file's data once checked. Reading a key that was not kept fails loudly instead of
+    answering None: a check that needs another key must add it to `KEPT_ONCE_CHECKED`, and the
+    tests of that check fail until it does (cold or cached, every run sees the same data)."""
+
+    __slots__ = ()
+
+    def __getitem__(self, key: str) -> Any:
+        _must_be_kept(key)
+        return dict.__getitem__(self, key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        _must_be_kept(key)
+        return dict.get(self, key, default)
+
+    def __contains__(self, key: object) -> bool:
+        _must_be_kept(key)
+        return dict.__contains__(self, key)
+
+
+def _must_be_kept(key: object) -> None:
+    if key not in KEPT_ONCE_CHECKED:
+        raise NotKept(f"'{key}' is not kept once a file is checked: add it to catalog.sources.KEPT_ONCE_CHECKED")
+
 
 @dataclass(frozen=True, slots=True)
 class LoadResult:

@@ -8,6 +8,7 @@ that silently did nothing would fail too.
 
 from __future__ import annotations
 
+import datetime
 import shutil
 from pathlib import Path
 from typing import Callable
@@ -17,6 +18,8 @@ import pytest
 
 from catalog import parallel
 from catalog.cache import CACHE_FOLDER
+from catalog.check import CheckOptions, check_catalog
+from catalog.sources import KEPT_ONCE_CHECKED, NotKept
 from site_builder import build as build_module
 from site_builder import output, render
 from site_builder.cli import main
@@ -244,6 +247,16 @@ def test_a_deleted_corrupted_or_foreign_cache_is_rebuilt_never_trusted(
     build(content, cached)
     build(content, clean, "--no-cache")
     assert tree(cached) == tree(clean)
+
+
+def test_a_valid_file_keeps_only_the_data_read_across_files(make_content) -> None:
+    """Most of a checked catalog's memory and cache was data already in its models."""
+    checked = check_catalog(make_content(), CheckOptions(datetime.date(2026, 11, 24)))
+    alpha = next(f for f in checked.files if f.source.stem == "alpha")
+    assert alpha.model is not None and alpha.source.data["id"] == "alpha"
+    assert set(dict.keys(alpha.source.data)) <= KEPT_ONCE_CHECKED
+    with pytest.raises(NotKept, match="KEPT_ONCE_CHECKED"):
+        alpha.source.data.get("evidence")  # a check that needs more must say so, never read None
 
 
 def test_no_cache_writes_no_cache(make_content, tmp_path: Path) -> None:
