@@ -65,8 +65,9 @@ class Plan:
     kept: Mapping[str, ManifestEntry]
     """What the files the staging folder starts with were made from (the spare site)."""
     reducers: KeyedReducers
-    cache: Cache
     """How page keys write the objects of views (known models as the key they were made under)."""
+    cache: Cache
+    """Where the templates' references are kept (see `template_fingerprint`)."""
 
 
 _PLAN: list[Plan] = []
