@@ -71,8 +71,10 @@ class Cache:
         """The value stored under `key`, or None when absent, damaged or not signed by us."""
         if not self.enabled:
             return None
+        assert self.folder is not None
         try:
-            blob = self._path(section, key).read_bytes()
+            with open(os.path.join(self.folder, section, key[:2], key), "rb") as file:
+                blob = file.read()
         except OSError:
             return None
         return self._verified(blob)

@@ -304,18 +304,19 @@ CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 def read_bytes(path: Path, diagnostics: list[Diagnostic]) -> bytes | None:
     """A content file's bytes; None (and a diagnostic) when it cannot or must not be read."""
     try:
-        size = path.stat().st_size
-        if size > MAX_CONTENT_BYTES:
-            diagnostics.append(
-                error(
-                    "L008",
-                    f"cannot read file: it is {size / 1e6:,.1f} MB, more than the {MAX_CONTENT_BYTES // 1_000_000} MB"
-                    " a content file may be",
-                    Location(str(path)),
-                )
+        with open(path, "rb") as file:
+            size = os.fstat(file.fileno()).st_size
+            if size <= MAX_CONTENT_BYTES:
+                return file.read()
+        diagnostics.append(
+            error(
+                "L008",
+                f"cannot read file: it is {size / 1e6:,.1f} MB, more than the {MAX_CONTENT_BYTES // 1_000_000} MB"
+                " a content file may be",
+                Location(str(path)),
             )
-            return None
-        return path.read_bytes()
+        )
+        return None
     except OSError as exc:  # a dangling symlink, a loop, no permission
         diagnostics.append(error("L008", f"cannot read file: {exc.strerror or exc}", Location(str(path))))
         return None
