@@ -215,7 +215,8 @@ def check_files(
     """
     given = repr((facts, issuer))
     outcomes: dict[tuple[Kind, int], FileOutcome] = {}
-    work: list[tuple[Kind, int, str, bytes, str]] = []  # kind, index, path, bytes, key
+    places: list[tuple[Kind, int]] = []  # of the files to check
+    work: list[tuple[str, Kind, bytes, str] | None] = []  # path, kind, bytes, key
     used: set[str] = set()
     for kind in PER_FILE_KINDS:
         for index, path in enumerate(found.by_kind.get(kind, ())):
@@ -230,23 +231,31 @@ def check_files(
             if isinstance(cached, FileOutcome):
                 outcomes[kind, index] = cached
             else:
-                work.append((kind, index, str(path), raw, key))
+                places.append((kind, index))
+                work.append((str(path), kind, raw, key))
     cache.prepare()  # the signing secret is read once, here, not in every worker
-    payloads = map_in_processes(
-        functools.partial(_check_one, facts, issuer, cache),
-        [(path, kind, raw, key) for kind, _, path, raw, key in work],
-        jobs,
-    )
-    for (kind, index, *_), payload in zip(work, payloads):
-        outcomes[kind, index] = pickle.loads(payload)
+    _CHECKING[:] = [work]  # inherited by forked workers, never pickled to them
+    try:
+        payloads = map_in_processes(functools.partial(_check_one, facts, issuer, cache), range(len(work)), jobs)
+        for position, (place, payload) in enumerate(zip(places, payloads, strict=True)):  # strict: to the pool's end
+            outcomes[place] = pickle.loads(payload)
+            work[position] = None  # its bytes are not needed any more: room for what they were made into
+    finally:
+        _CHECKING.clear()
     cache.keep_only("checks", used)
     return {
         kind: [outcomes[kind, index] for index in range(len(found.by_kind.get(kind, ())))] for kind in PER_FILE_KINDS
     }
 
 
-def _check_one(facts: FileFacts, issuer: Issuer | None, cache: Cache, item: tuple[str, Kind, bytes, str]) -> bytes:
+_CHECKING: list[list[tuple[str, Kind, bytes, str] | None]] = []
+"""The files `check_files` hands its workers, by position."""
+
+
+def _check_one(facts: FileFacts, issuer: Issuer | None, cache: Cache, position: int) -> bytes:
     """Check one file and store the outcome; pickled once, for the cache and the way back from a worker."""
+    item = _CHECKING[0][position]
+    assert item is not None
     path, kind, raw, key = item
     source, problems = parse_source(path, kind, raw)
     outcome = FileOutcome(tuple(problems), check_file(source, facts, issuer, key) if source else None)
@@ -290,7 +299,7 @@ def assess_files(
     missing = [index for index, (key, checked, _) in enumerate(keyed) if not (checked.key and key in known)]
     _ASSESSING[:] = [([keyed[index][1:] for index in missing], profile, today)]  # inherited by forked workers
     try:
-        fresh = dict(zip(missing, map_in_processes(_assess_one, range(len(missing)), jobs)))
+        fresh = dict(zip(missing, map_in_processes(_assess_one, range(len(missing)), jobs), strict=True))
     finally:
         _ASSESSING.clear()
     return [(key, fresh[index] if index in fresh else known[key]) for index, (key, _, _) in enumerate(keyed)]

@@ -11,7 +11,7 @@ import gc
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
-from typing import Callable, Sequence, TypeVar
+from typing import Callable, Iterator, Sequence, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -28,17 +28,20 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def map_in_processes(function: Callable[[Item], Result], items: Sequence[Item], jobs: int) -> list[Result]:
-    """`[function(item) for item in items]`, spread over `jobs` processes when that pays."""
+def map_in_processes(function: Callable[[Item], Result], items: Sequence[Item], jobs: int) -> Iterator[Result]:
+    """`(function(item) for item in items)`, spread over `jobs` processes when that pays; each
+    result is handed on as soon as it is ready, in order, so the caller can let go of it before
+    the next (10,000 results at once can weigh more than what they are made into)."""
     jobs = min(jobs, len(items) // MIN_ITEMS_PER_PROCESS)
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [function(item) for item in items]
+        yield from map(function, items)
+        return
     chunk = max(1, len(items) // (jobs * 8))
     # What exists now is shared with the workers; the collector must not touch it in them (that
     # would copy every page of it into each worker) nor keep scanning it in the parent.
     gc.freeze()
     try:
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(function, items, chunksize=chunk))
+            yield from pool.map(function, items, chunksize=chunk)
     finally:
         gc.unfreeze()

@@ -106,7 +106,7 @@ def write_pages(
     _MADE.clear()
     _PLAN[:] = [Plan(items, environment, given, staging, previous, published, spare, KeyedReducers(known), cache)]
     try:
-        written = map_in_processes(_write_item, range(len(items)), jobs)
+        written = list(map_in_processes(_write_item, range(len(items)), jobs))
     finally:
         _PLAN.clear()
     # The published site becomes the spare one when this build is swapped in.
