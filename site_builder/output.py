@@ -123,17 +123,21 @@ class SignedBytecodeCache(jinja2.BytecodeCache):
         self.cache = cache
         self.used: set[str] = set()
 
+    def _key(self, bucket: jinja2.bccache.Bucket) -> str:
+        """Compiled code depends on the template, on how the environment is set up (our code) and on Jinja."""
+        return self.cache.key(
+            "template", code_fingerprint("site_builder"), jinja2.__version__, bucket.key, bucket.checksum
+        )
+
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        key = self.cache.key("template", bucket.key, bucket.checksum)
+        key = self._key(bucket)
         self.used.add(key)
         code = self.cache.get("templates", key)
         if isinstance(code, bytes):
             bucket.bytecode_from_string(code)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.cache.put(
-            "templates", self.cache.key("template", bucket.key, bucket.checksum), bucket.bytecode_to_string()
-        )
+        self.cache.put("templates", self._key(bucket), bucket.bytecode_to_string())
 
 
 def remove_unplanned(staging: Path, planned: set[str]) -> None:

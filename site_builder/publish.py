@@ -112,8 +112,8 @@ def _publish(write: Callable[[Path], None], out: Path, spare: Path | None) -> No
         (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         _swap_in(staging, out, spare)
     except BaseException:
-        if not _set_aside(staging, spare):
-            shutil.rmtree(staging, ignore_errors=True)
+        # Not kept as the next spare: what made this build fail (a file it cannot remove) would fail the next.
+        shutil.rmtree(staging, ignore_errors=True)
         raise
 
 

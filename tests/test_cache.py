@@ -215,6 +215,27 @@ def test_a_build_that_fails_while_writing_leaves_the_published_site_untouched(
     assert tree(out) == tree(tmp_path / "clean")
 
 
+def test_a_spare_site_that_cannot_be_cleared_is_dropped_not_kept(make_content, tmp_path: Path, monkeypatch) -> None:
+    """A file the build cannot remove from the spare site (owned by another user, say) fails that
+    build only: the next one starts from an empty folder."""
+    content, out = make_content(), tmp_path / "site"
+    build(content, out)
+    build(content, out)
+    real_remove = output.remove_unplanned
+
+    def cannot_remove(staging, planned):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(output, "remove_unplanned", cannot_remove)
+    args = ["build", "--content", str(content), "--out", str(out), "--no-search", "--today", "2026-11-24"]
+    assert main([*args, "--base-url", "https://example.org/catalog/"]) == 3
+    assert spare_sites(tmp_path) == []
+    monkeypatch.setattr(output, "remove_unplanned", real_remove)
+    build(content, out)
+    build(content, tmp_path / "clean", "--no-cache")
+    assert tree(out) == tree(tmp_path / "clean")
+
+
 def test_an_unchanged_rebuild_reuses_every_page(make_content, tmp_path: Path) -> None:
     content, out = make_content(), tmp_path / "site"
     build(content, out)
