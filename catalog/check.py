@@ -234,27 +234,20 @@ def check_files(
                 places.append((kind, index))
                 work.append((str(path), kind, raw, key))
     cache.prepare()  # the signing secret is read once, here, not in every worker
-    _CHECKING[:] = [work]  # inherited by forked workers, never pickled to them
-    try:
-        payloads = map_in_processes(functools.partial(_check_one, facts, issuer, cache), range(len(work)), jobs)
-        for position, (place, payload) in enumerate(zip(places, payloads, strict=True)):  # strict: to the pool's end
-            outcomes[place] = pickle.loads(payload)
-            work[position] = None  # its bytes are not needed any more: room for what they were made into
-    finally:
-        _CHECKING.clear()
+    payloads = map_in_processes(functools.partial(_check_one, facts, issuer, cache), work, jobs)
+    for position, (place, payload) in enumerate(zip(places, payloads, strict=True)):  # strict: to the pool's end
+        outcomes[place] = pickle.loads(payload)
+        work[position] = None  # its bytes are not needed any more: room for what they were made into
     cache.keep_only("checks", used)
     return {
         kind: [outcomes[kind, index] for index in range(len(found.by_kind.get(kind, ())))] for kind in PER_FILE_KINDS
     }
 
 
-_CHECKING: list[list[tuple[str, Kind, bytes, str] | None]] = []
-"""The files `check_files` hands its workers, by position."""
-
-
-def _check_one(facts: FileFacts, issuer: Issuer | None, cache: Cache, position: int) -> bytes:
+def _check_one(
+    facts: FileFacts, issuer: Issuer | None, cache: Cache, item: tuple[str, Kind, bytes, str] | None
+) -> bytes:
     """Check one file and store the outcome; pickled once, for the cache and the way back from a worker."""
-    item = _CHECKING[0][position]
     assert item is not None
     path, kind, raw, key = item
     source, problems = parse_source(path, kind, raw)
@@ -297,21 +290,15 @@ def assess_files(
         key = hashlib.blake2b(f"{checked.key}\0{given}\0{judgements!r}".encode(), digest_size=20).hexdigest()
         keyed.append((key, checked, judgements))
     missing = [index for index, (key, checked, _) in enumerate(keyed) if not (checked.key and key in known)]
-    _ASSESSING[:] = [([keyed[index][1:] for index in missing], profile, today)]  # inherited by forked workers
-    try:
-        fresh = dict(zip(missing, map_in_processes(_assess_one, range(len(missing)), jobs), strict=True))
-    finally:
-        _ASSESSING.clear()
+    subjects = [keyed[index][1:] for index in missing]
+    fresh = dict(
+        zip(missing, map_in_processes(functools.partial(_assess_one, profile, today), subjects, jobs), strict=True)
+    )
     return [(key, fresh[index] if index in fresh else known[key]) for index, (key, _, _) in enumerate(keyed)]
 
 
-_ASSESSING: list[tuple[list[tuple[CheckedFile, Judgements]], Profile, datetime.date]] = []
-"""What `assess_files` hands its workers: the files to assess, the profile and the date."""
-
-
-def _assess_one(index: int) -> CredentialQuality:
-    subjects, profile, today = _ASSESSING[0]
-    checked, judgements = subjects[index]
+def _assess_one(profile: Profile, today: datetime.date, subject: tuple[CheckedFile, Judgements]) -> CredentialQuality:
+    checked, judgements = subject
     return assess_credential(quality_subject(checked, judgements), profile, today)
 
 

@@ -11,7 +11,7 @@ import gc
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
-from typing import Callable, Iterator, Sequence, TypeVar
+from typing import Any, Callable, Iterator, Sequence, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -31,7 +31,12 @@ def available_cores() -> int:
 def map_in_processes(function: Callable[[Item], Result], items: Sequence[Item], jobs: int) -> Iterator[Result]:
     """`(function(item) for item in items)`, spread over `jobs` processes when that pays; each
     result is handed on as soon as it is ready, in order, so the caller can let go of it before
-    the next (10,000 results at once can weigh more than what they are made into)."""
+    the next (10,000 results at once can weigh more than what they are made into).
+
+    The workers inherit `function` and `items` when they are forked and are sent only positions,
+    so neither is ever pickled (a file's bytes, a whole plan of pages). Consume the iterator to
+    its end: that is what closes the pool.
+    """
     jobs = min(jobs, len(items) // MIN_ITEMS_PER_PROCESS)
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(function, items)
@@ -39,9 +44,20 @@ def map_in_processes(function: Callable[[Item], Result], items: Sequence[Item], 
     chunk = max(1, len(items) // (jobs * 8))
     # What exists now is shared with the workers; the collector must not touch it in them (that
     # would copy every page of it into each worker) nor keep scanning it in the parent.
+    _INHERITED.append((function, items))
     gc.freeze()
     try:
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            yield from pool.map(function, items, chunksize=chunk)
+            yield from pool.map(_call_inherited, range(len(items)), chunksize=chunk)
     finally:
         gc.unfreeze()
+        _INHERITED.pop()
+
+
+_INHERITED: list[tuple[Callable[[Any], Any], Sequence[Any]]] = []
+"""The work of the pool in progress, set before its workers fork."""
+
+
+def _call_inherited(position: int) -> Any:
+    function, items = _INHERITED[-1]
+    return function(items[position])

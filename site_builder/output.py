@@ -52,8 +52,6 @@ ManifestEntry = tuple[str, int, int, int]
 class Plan:
     """What the workers need, inherited when they are forked (so it is never pickled to them)."""
 
-    items: tuple[Page | tuple[str, bytes], ...]
-    """Pages to render, and files copied as they are (path, bytes)."""
     environment: jinja2.Environment
     given: str
     """What every page depends on besides its view: the base URL and the date."""
@@ -70,8 +68,6 @@ class Plan:
     """Where the templates' references are kept (see `template_fingerprint`)."""
 
 
-_PLAN: list[Plan] = []
-"""The plan of the build in progress, set in the parent before the workers fork."""
 _MADE: set[Path] = set()
 """Folders made in the staging folder by this process (cleared with each plan)."""
 
@@ -104,11 +100,8 @@ def write_pages(
             raise ValueError(f"refusing to write {path!r} outside the output folder")
     remove_unplanned(staging, set(paths))
     _MADE.clear()
-    _PLAN[:] = [Plan(items, environment, given, staging, previous, published, spare, KeyedReducers(known), cache)]
-    try:
-        written = list(map_in_processes(_write_item, range(len(items)), jobs))
-    finally:
-        _PLAN.clear()
+    plan = Plan(environment, given, staging, previous, published, spare, KeyedReducers(known), cache)
+    written = list(map_in_processes(functools.partial(_write_item, plan), items, jobs))
     # The published site becomes the spare one when this build is swapped in.
     cache.put("pages", manifest_key, (dict(entry for entry, _ in written), published))
     cache.keep_only("pages", {manifest_key})
@@ -167,9 +160,7 @@ def remove_unplanned(staging: Path, planned: set[str]) -> None:
     clear("")
 
 
-def _write_item(index: int) -> tuple[tuple[str, ManifestEntry], bool]:
-    plan = _PLAN[0]
-    item = plan.items[index]
+def _write_item(plan: Plan, item: Page | tuple[str, bytes]) -> tuple[tuple[str, ManifestEntry], bool]:
     if isinstance(item, Page):
         path, key = item.path, page_key(item, plan.environment, plan.given, plan.reducers, plan.cache)
     else:
