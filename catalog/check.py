@@ -88,6 +88,9 @@ class Checked:
     """Credential id -> its earlier versions, oldest first, each with its description as safe HTML."""
     files: tuple[CheckedFile, ...] = ()
     """Every credential, archived version and stack file that could be read, as checked."""
+    assessed_under: Mapping[str, str] = field(default_factory=dict)
+    """Credential id -> the key its quality verdicts were assessed under (like `CheckedFile.key`,
+    it names them in a page's key)."""
 
     def failed(self, *, strict: bool = False) -> bool:
         """True when the content must not be published (warnings count under --strict)."""
@@ -168,7 +171,7 @@ def check_catalog(content: Path, options: CheckOptions, *, cache: Cache = NO_CAC
         ]
         if has_errors(diagnostics):
             catalog = None
-    quality = None
+    quality, assessed_under = None, {}
     if profiles.selected is not None:
         profile, entry = profiles.selected, cache.key("quality")
         given, before = repr((profile, options.today)), cache.get("quality", entry)
@@ -181,6 +184,7 @@ def check_catalog(content: Path, options: CheckOptions, *, cache: Cache = NO_CAC
             (str(s.data.get("id", s.stem)), str(s.data.get("title", s.stem)), _members(s)) for s in loaded.stacks
         )
         diagnostics += overruled_reviews(quality, reviews)
+        assessed_under = {verdicts.id: key for key, verdicts in assessed}
     return Checked(
         sort_diagnostics(diagnostics),
         catalog,
@@ -189,6 +193,7 @@ def check_catalog(content: Path, options: CheckOptions, *, cache: Cache = NO_CAC
         badges,
         _versions(archived),
         tuple(credentials + archived + stacks),
+        assessed_under,
     )
 
 

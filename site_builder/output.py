@@ -41,7 +41,8 @@ from catalog.content import Catalog
 from catalog.labels import StackFacts
 from catalog.model import Credential, Site, Stack
 from catalog.parallel import map_in_processes
-from catalog.quality_profiles import Standard
+from catalog.quality import CredentialQuality
+from catalog.quality_profiles import Profile, Standard
 from site_builder.render import Page
 
 ManifestEntry = tuple[str, int, int, int]
@@ -244,7 +245,7 @@ def canonical_bytes(value: object, reducers: KeyedReducers) -> bytes:
     return buffer.getvalue()
 
 
-KEYED_TYPES = (Credential, Stack, Site, StackFacts, Standard)
+KEYED_TYPES = (Credential, Stack, Site, StackFacts, Standard, Profile, CredentialQuality)
 
 
 class KeyedReducers(dict[type, Callable[[Any], Any]]):
@@ -285,11 +286,16 @@ def _known(key: str) -> None:
 
 def known_objects(checked: Checked, catalog: Catalog) -> dict[int, str]:
     """The keys that stand for the objects the check made, by identity: each model under its
-    file's key, the site and the quality standards under a hash of their values, and each stack's
+    file's key, each credential's quality verdicts under the key they were assessed under, the
+    site, the quality profile and its standards under a hash of their values, and each stack's
     facts under its stack's and members' keys (the facts are computed from nothing else)."""
     known = {id(f.model): f.key for f in checked.files if f.model is not None and f.key}
-    for value in (catalog.site, *(checked.quality.profile.standards if checked.quality else ())):
+    profile = (checked.quality.profile,) if checked.quality else ()
+    for value in (catalog.site, *profile, *(standard for p in profile for standard in p.standards)):
         known[id(value)] = hashlib.blake2b(repr(value).encode(), digest_size=20).hexdigest()
+    for verdicts in checked.quality.credentials if checked.quality else ():
+        if assessed_under := checked.assessed_under.get(verdicts.id):
+            known[id(verdicts)] = assessed_under
     for stack in catalog.stacks:
         parts = [known.get(id(model)) for model in (stack, *catalog.members(stack))]
         if all(parts):
