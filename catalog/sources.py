@@ -16,7 +16,7 @@ from typing import Any, Iterable, Mapping
 from catalog.badges import MAX_BADGE_BYTES
 from catalog.diagnostics import Diagnostic, Location, error, warning
 from catalog.pickling import dataclasses_of, pickle_by_fields
-from catalog.yaml_positions import Positions, parse_yaml
+from catalog.yaml_positions import NotKept, Positions, parse_yaml
 
 
 class Kind(enum.Enum):
@@ -51,9 +51,12 @@ class Source:
 
     def checked(self) -> Source:
         """This source once its file is valid and modelled: its data cut down to what is read
-        across files (`KEPT_ONCE_CHECKED`), which is most of a catalog's memory and cache otherwise."""
+        across files (`KEPT_ONCE_CHECKED`), the positions to those keys' and `POSITIONED_ONCE_CHECKED`,
+        and no body (the model has the description). Otherwise this is most of a catalog's memory
+        and cache."""
         kept = CheckedData({key: self.data[key] for key in KEPT_ONCE_CHECKED if key in self.data})
-        return Source(self.kind, self.path, self.stem, kept, self.positions, self.body, self.body_line)
+        positions = self.positions.only(KEPT_ONCE_CHECKED | POSITIONED_ONCE_CHECKED)
+        return Source(self.kind, self.path, self.stem, kept, positions, "", self.body_line)
 
 
 KEPT_ONCE_CHECKED = frozenset(
@@ -62,9 +65,9 @@ KEPT_ONCE_CHECKED = frozenset(
 """The top-level keys of a valid credential's or stack's data that anything reads after the file's
 own checks: the checks across files, the badge images, the versions and the quality report."""
 
-
-class NotKept(RuntimeError):
-    """A key of a checked file's data that was not kept (see `KEPT_ONCE_CHECKED`)."""
+POSITIONED_ONCE_CHECKED = frozenset(("licensure_fit",))
+"""Keys not read after the file's own checks, whose positions are (a stack's licensure fit is
+checked against its members' models, catalog.stacks.check_licensure_fit)."""
 
 
 class CheckedData(dict[str, Any]):

@@ -55,7 +55,7 @@ class Positions:
     marshal blob, unpacked only when a diagnostic asks where something is.
     """
 
-    __slots__ = ("file", "_tables", "_packed")
+    __slots__ = ("file", "_tables", "_packed", "kept")
 
     def __init__(
         self,
@@ -69,6 +69,8 @@ class Positions:
             keys or {},
         )
         self._packed: bytes | None = None
+        self.kept: frozenset[str] | None = None
+        """The top-level keys whose positions are kept (`only`); None: all of them."""
 
     @property
     def values(self) -> Mapping[Path, tuple[int, int]]:
@@ -80,6 +82,7 @@ class Positions:
 
     def of_value(self, path: Path) -> Location:
         """The location of the value at `path`, or of its nearest recorded ancestor."""
+        self._must_be_kept(path)
         values = self.values
         for end in range(len(path), -1, -1):
             if (position := values.get(path[:end])) is not None:
@@ -88,8 +91,28 @@ class Positions:
 
     def of_key(self, path: Path) -> Location:
         """The location of the key that names `path` (falls back to its value)."""
+        self._must_be_kept(path)
         position = self.keys.get(path)
         return Location(self.file, *position) if position else self.of_value(path)
+
+    def only(self, kept: frozenset[str]) -> Positions:
+        """The positions of these top-level keys' values alone. Asking where anything else is fails
+        loudly instead of answering with the file's first line: a diagnostic would point wrong."""
+        values, keys = self._unpacked()
+        slim = Positions(
+            self.file,
+            {path: at for path, at in values.items() if not path or path[0] in kept},
+            {path: at for path, at in keys.items() if path and path[0] in kept},
+        )
+        slim.kept = kept
+        return slim
+
+    def _must_be_kept(self, path: Path) -> None:
+        if self.kept is not None and path and path[0] not in self.kept:
+            raise NotKept(
+                f"the position of '{path[0]}' is not kept once a file is checked: "
+                "add it to catalog.sources.POSITIONED_ONCE_CHECKED"
+            )
 
     def _unpacked(self) -> tuple[Mapping[Path, tuple[int, int]], Mapping[Path, tuple[int, int]]]:
         if self._tables is None:
@@ -102,7 +125,7 @@ class Positions:
         packed = self._packed
         if packed is None:  # compressed: about a third of the size, in memory and in the cache
             packed = zlib.compress(marshal.dumps(tuple(map(dict, self._unpacked()))), 1)
-        return (_packed_positions, (self.file, packed))
+        return (_packed_positions, (self.file, packed, self.kept))
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Positions) and (self.file, self._unpacked()) == (other.file, other._unpacked())
@@ -114,10 +137,14 @@ class Positions:
         return f"Positions({self.file!r}, {len(self.values)} values)"
 
 
-def _packed_positions(file: str, packed: bytes) -> Positions:
+def _packed_positions(file: str, packed: bytes, kept: frozenset[str] | None = None) -> Positions:
     positions = Positions(file)
-    positions._tables, positions._packed = None, packed
+    positions._tables, positions._packed, positions.kept = None, packed, kept
     return positions
+
+
+class NotKept(RuntimeError):
+    """Something of a checked file that was not kept (see catalog.sources.KEPT_ONCE_CHECKED)."""
 
 
 MAX_NODES = 100_000

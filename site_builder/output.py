@@ -18,6 +18,7 @@ ever written into an existing file: it is removed first.
 
 from __future__ import annotations
 
+import contextlib
 import copyreg
 import dataclasses
 import functools
@@ -26,6 +27,7 @@ import io
 import os
 import pickle
 import shutil
+import struct
 from dataclasses import dataclass
 from operator import attrgetter, methodcaller
 from pathlib import Path
@@ -45,8 +47,14 @@ from catalog.quality import CredentialQuality
 from catalog.quality_profiles import Profile, Standard
 from site_builder.render import Page
 
-ManifestEntry = tuple[str, int, int, int]
-"""(key, inode, size, modification time in ns) of one published file."""
+ManifestEntry = bytes
+"""What one output file was made from and which file on disk it is: its key (`KEY_BYTES`), then
+its inode, size and modification time in ns (`IDENTITY`). Packed: a manifest has an entry per file
+of the site, twice (the published site and the spare one), and as tuples of a hex key and three
+ints they were a sixth of a 10,000-credential build's memory."""
+
+KEY_BYTES = 20
+IDENTITY = struct.Struct("<QQQ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +77,7 @@ class Plan:
     """Where the templates' references are kept (see `template_fingerprint`)."""
 
 
-_MADE: set[Path] = set()
+_MADE: set[str] = set()
 """Folders made in the staging folder by this process (cleared with each plan)."""
 
 
@@ -89,6 +97,7 @@ def write_pages(
     manifest_key = cache.key("manifest", code_fingerprint("site_builder"), str(previous.resolve()))
     manifests = cache.get("pages", manifest_key) if previous.is_dir() else None
     published, spare = manifests if isinstance(manifests, tuple) else ({}, {})
+    del manifests
     compiled = environment.bytecode_cache = SignedBytecodeCache(cache)
     for name in environment.list_templates(filter_func=lambda name: name.endswith((".html", ".xml"))):
         environment.get_template(name)  # compiled and fingerprinted once, before the workers fork
@@ -102,11 +111,16 @@ def write_pages(
     remove_unplanned(staging, set(paths))
     _MADE.clear()
     plan = Plan(environment, given, staging, previous, published, spare, KeyedReducers(known), cache)
-    written = list(map_in_processes(functools.partial(_write_item, plan), items, jobs))
-    # The published site becomes the spare one when this build is swapped in.
-    cache.put("pages", manifest_key, (dict(entry for entry, _ in written), published))
+    written = dict(zip(paths, map_in_processes(functools.partial(_write_item, plan), items, jobs), strict=True))
+    # The published site becomes the spare one when this build is swapped in. Only the files this
+    # build planned are remembered of it (a file it did not plan is removed from the spare one), so
+    # both manifests share their paths.
+    retired = {path: entry for path in written if (entry := published.get(path)) is not None}
+    del plan, published, spare
+    carried = sum(entry[-1] for entry in written.values())
+    cache.put("pages", manifest_key, ({path: entry[:-1] for path, entry in written.items()}, retired))
     cache.keep_only("pages", {manifest_key})
-    return sum(carried for _, carried in written)
+    return carried
 
 
 class SignedBytecodeCache(jinja2.BytecodeCache):
@@ -161,37 +175,46 @@ def remove_unplanned(staging: Path, planned: set[str]) -> None:
     clear("")
 
 
-def _write_item(plan: Plan, item: Page | tuple[str, bytes]) -> tuple[tuple[str, ManifestEntry], bool]:
+def _write_item(plan: Plan, item: Page | tuple[str, bytes]) -> bytes:
+    """Write one file; returns its manifest entry, and a last byte saying whether it was kept or
+    carried over (1) or written (0)."""
     if isinstance(item, Page):
         path, key = item.path, page_key(item, plan.environment, plan.given, plan.reducers, plan.cache)
     else:
-        path, key = item[0], hashlib.blake2b(b"bytes\0" + item[1], digest_size=20).hexdigest()
-    target = plan.staging / path
+        path, key = item[0], hashlib.blake2b(b"bytes\0" + item[1], digest_size=KEY_BYTES).digest()
+    target = os.path.join(plan.staging, path)
     mine = plan.kept.get(path)
-    if mine is not None and mine[0] == key and _is_file(target, mine):
-        return (path, mine), True
-    target.unlink(missing_ok=True)  # it may be a link to the published file: never write into it
-    if target.parent not in _MADE:  # one mkdir per folder, not one per file
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _MADE.add(target.parent)
+    if mine is not None and mine.startswith(key) and _is_file(target, mine):
+        return mine + b"\1"
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(target)  # it may be a link to the published file: never write into it
+    folder = os.path.dirname(target)
+    if folder not in _MADE:  # one mkdir per folder, not one per file
+        os.makedirs(folder, exist_ok=True)
+        _MADE.add(folder)
     before = plan.manifest.get(path)
-    if before is not None and before[0] == key and _link_unchanged(plan.previous / path, target, before):
-        return (path, before), True
-    target.write_bytes(render_page(plan.environment, item).encode("utf-8") if isinstance(item, Page) else item[1])
-    stat = target.stat()
-    return (path, (key, stat.st_ino, stat.st_size, stat.st_mtime_ns)), False
+    if (
+        before is not None
+        and before.startswith(key)
+        and _link_unchanged(os.path.join(plan.previous, path), target, before)
+    ):
+        return before + b"\1"
+    with open(target, "xb") as file:
+        file.write(render_page(plan.environment, item).encode("utf-8") if isinstance(item, Page) else item[1])
+    stat = os.stat(target)
+    return key + IDENTITY.pack(stat.st_ino, stat.st_size, stat.st_mtime_ns) + b"\0"
 
 
-def _is_file(path: Path, entry: ManifestEntry) -> bool:
+def _is_file(path: str, entry: ManifestEntry) -> bool:
     """Whether `path` is still the very file the manifest entry describes."""
     try:
-        stat = path.lstat()
+        stat = os.lstat(path)
     except OSError:
         return False
-    return (stat.st_ino, stat.st_size, stat.st_mtime_ns) == entry[1:]
+    return IDENTITY.pack(stat.st_ino, stat.st_size, stat.st_mtime_ns) == entry[KEY_BYTES:]
 
 
-def _link_unchanged(source: Path, target: Path, entry: ManifestEntry) -> bool:
+def _link_unchanged(source: str, target: str, entry: ManifestEntry) -> bool:
     """Link the published file into the staging folder if it is still the file the manifest names."""
     if not _is_file(source, entry):
         return False
@@ -214,19 +237,19 @@ def render_page(environment: jinja2.Environment, page: Page) -> str:
 
 def page_key(
     page: Page, environment: jinja2.Environment, given: str, reducers: KeyedReducers, cache: Cache = NO_CACHE
-) -> str:
+) -> bytes:
     """A hash of everything the page's bytes depend on."""
-    digest = hashlib.blake2b(digest_size=20)
+    digest = hashlib.blake2b(digest_size=KEY_BYTES)
     if page.make is not None:
         digest.update(f"make\0{given}\0".encode() + canonical_bytes(page.make, reducers))
-        return digest.hexdigest()
+        return digest.digest()
     if page.text is not None:
         digest.update(b"text\0" + page.text.encode("utf-8"))
-        return digest.hexdigest()
+        return digest.digest()
     assert page.template is not None
     digest.update(f"{template_fingerprint(environment, page.template, cache)}\0{given}\0".encode())
     digest.update(canonical_bytes(page.view if page.view_of is None else page.view_of, reducers))
-    return digest.hexdigest()
+    return digest.digest()
 
 
 def canonical_bytes(value: object, reducers: KeyedReducers) -> bytes:

@@ -9,6 +9,7 @@ that silently did nothing would fail too.
 from __future__ import annotations
 
 import datetime
+import pickle
 import shutil
 from pathlib import Path
 from typing import Callable
@@ -19,7 +20,7 @@ import pytest
 from catalog import parallel
 from catalog.cache import CACHE_FOLDER
 from catalog.check import CheckOptions, check_catalog
-from catalog.sources import KEPT_ONCE_CHECKED, NotKept
+from catalog.sources import KEPT_ONCE_CHECKED, Kind, NotKept, read_source
 from site_builder import build as build_module
 from site_builder import output, render
 from site_builder.cli import main
@@ -278,6 +279,25 @@ def test_a_valid_file_keeps_only_the_data_read_across_files(make_content) -> Non
     assert set(dict.keys(alpha.source.data)) <= KEPT_ONCE_CHECKED
     with pytest.raises(NotKept, match="KEPT_ONCE_CHECKED"):
         alpha.source.data.get("evidence")  # a check that needs more must say so, never read None
+
+
+def test_a_valid_file_keeps_only_the_positions_read_across_files(make_content) -> None:
+    """A diagnostic across files still points at the right line; one that would need a position
+    that was dropped fails loudly instead of pointing at the top of the file."""
+    content = make_content()
+    checked = check_catalog(content, CheckOptions(datetime.date(2026, 11, 24)))
+    alpha = next(f for f in checked.files if f.source.stem == "alpha")
+    full, _ = read_source(content / "credentials/alpha.md", Kind.CREDENTIAL)
+    assert full is not None and alpha.source.body == ""
+    for kept in (("id",), ("title",), ("status",)):
+        assert alpha.source.positions.of_value(kept) == full.positions.of_value(kept)
+        assert alpha.source.positions.of_key(kept) == full.positions.of_key(kept)
+    with pytest.raises(NotKept, match="POSITIONED_ONCE_CHECKED"):
+        alpha.source.positions.of_value(("evidence", 0, "id"))
+    cached = pickle.loads(pickle.dumps(alpha.source.positions))  # as the cache and the workers hand it on
+    assert cached.of_value(("id",)) == full.positions.of_value(("id",))
+    with pytest.raises(NotKept):
+        cached.of_key(("evidence",))
 
 
 def test_no_cache_writes_no_cache(make_content, tmp_path: Path) -> None:
