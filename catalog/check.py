@@ -216,12 +216,13 @@ def check_files(
 
     A file's outcome is a pure function of its path, its bytes and what it is given (`facts`,
     the site's issuer), so it is cached under a hash of those, and the files not in the cache
-    are checked on `jobs` processes.
+    are checked on `jobs` processes. Those read their file again rather than be handed the bytes
+    read here: holding every file's bytes until its turn came was a sixth of a cold build's memory.
     """
     given = repr((facts, issuer))
     outcomes: dict[tuple[Kind, int], FileOutcome] = {}
     places: list[tuple[Kind, int]] = []  # of the files to check
-    work: list[tuple[str, Kind, bytes, str] | None] = []  # path, kind, bytes, key
+    work: list[tuple[str, Kind]] = []
     used: set[str] = set()
     for kind in PER_FILE_KINDS:
         for index, path in enumerate(found.by_kind.get(kind, ())):
@@ -230,36 +231,46 @@ def check_files(
             if raw is None:
                 outcomes[kind, index] = FileOutcome(tuple(problems), None)
                 continue
-            key = cache.key("check", given, kind.value, str(path), raw)
+            key = _check_key(cache, given, kind, str(path), raw)
             used.add(key)
             cached = cache.get("checks", key)
             if isinstance(cached, FileOutcome):
                 outcomes[kind, index] = cached
             else:
                 places.append((kind, index))
-                work.append((str(path), kind, raw, key))
+                work.append((str(path), kind))
     cache.prepare()  # the signing secret is read once, here, not in every worker
-    payloads = map_in_processes(functools.partial(_check_one, facts, issuer, cache), work, jobs)
-    for position, (place, payload) in enumerate(zip(places, payloads, strict=True)):  # strict: to the pool's end
+    payloads = map_in_processes(functools.partial(_check_one, facts, issuer, cache, given), work, jobs)
+    for place, (key, payload) in zip(places, payloads, strict=True):  # strict: to the pool's end
         outcomes[place] = pickle.loads(payload)
-        work[position] = None  # its bytes are not needed any more: room for what they were made into
+        used.add(key)
     cache.keep_only("checks", used)
     return {
         kind: [outcomes[kind, index] for index in range(len(found.by_kind.get(kind, ())))] for kind in PER_FILE_KINDS
     }
 
 
+def _check_key(cache: Cache, given: str, kind: Kind, path: str, raw: bytes) -> str:
+    return cache.key("check", given, kind.value, path, raw)
+
+
 def _check_one(
-    facts: FileFacts, issuer: Issuer | None, cache: Cache, item: tuple[str, Kind, bytes, str] | None
-) -> bytes:
-    """Check one file and store the outcome; pickled once, for the cache and the way back from a worker."""
-    assert item is not None
-    path, kind, raw, key = item
+    facts: FileFacts, issuer: Issuer | None, cache: Cache, given: str, item: tuple[str, Kind]
+) -> tuple[str, bytes]:
+    """Read and check one file and store the outcome; returns the key it is stored under (the
+    file may have changed since it was first read) and the outcome, pickled once, for the cache
+    and the way back from a worker."""
+    path, kind = item
+    problems: list[Diagnostic] = []
+    raw = read_bytes(Path(path), problems)
+    if raw is None:  # gone since it was first read: nothing to keep
+        return "", pickle.dumps(FileOutcome(tuple(problems), None), protocol=pickle.HIGHEST_PROTOCOL)
+    key = _check_key(cache, given, kind, path, raw)
     source, problems = parse_source(path, kind, raw)
     outcome = FileOutcome(tuple(problems), check_file(source, facts, issuer, key) if source else None)
     payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
     cache.put_pickled("checks", key, payload)
-    return payload
+    return key, payload
 
 
 def check_file(source: Source, facts: FileFacts, default_issuer: Issuer | None, key: str = "") -> CheckedFile:
