@@ -151,28 +151,35 @@ class SignedBytecodeCache(jinja2.BytecodeCache):
 def remove_unplanned(staging: Path, planned: set[str]) -> None:
     """Remove every file, link and folder of `staging` that no planned file needs (what the spare
     site had that this build does not, and anything else put there)."""
-    folders = {"/".join(path.split("/")[:end]) for path in planned for end in range(1, path.count("/") + 1)}
+    folders = set()
+    for path in planned:
+        end = path.rfind("/")
+        while end > 0 and (folder := path[:end]) not in folders:  # a folder seen has its parents seen
+            folders.add(folder)
+            end = path.rfind("/", 0, end)
+    root = str(staging)
+    prefix = len(root) + 1
 
     def clear(folder: str) -> bool:
-        """Remove what is unplanned in `folder` (relative to staging); True when it is left empty."""
+        """Remove what is unplanned in `folder` (a path under staging); True when it is left empty."""
         empty = True
-        with os.scandir(staging / folder if folder else staging) as entries:
+        with os.scandir(folder) as entries:
             for entry in entries:
-                path = f"{folder}/{entry.name}" if folder else entry.name
-                if entry.is_dir(follow_symlinks=False) and path in folders:
-                    if clear(path):
+                path = entry.path[prefix:]
+                if entry.is_dir(follow_symlinks=False):
+                    if path not in folders:
+                        shutil.rmtree(entry.path)
+                    elif clear(entry.path):
                         os.rmdir(entry.path)
                     else:
                         empty = False
                 elif path in planned and entry.is_file(follow_symlinks=False):
                     empty = False
-                elif entry.is_dir(follow_symlinks=False):
-                    shutil.rmtree(entry.path)
                 else:
                     os.unlink(entry.path)
         return empty
 
-    clear("")
+    clear(root)
 
 
 def _write_item(plan: Plan, item: Page | tuple[str, bytes]) -> bytes:
