@@ -12,6 +12,7 @@ catalog-wide facts passed in, so it can be cached or run on several cores.
 
 from __future__ import annotations
 
+import collections
 import datetime
 import functools
 import hashlib
@@ -173,13 +174,10 @@ def check_catalog(content: Path, options: CheckOptions, *, cache: Cache = NO_CAC
             catalog = None
     quality, assessed_under = None, {}
     if profiles.selected is not None:
-        profile, entry = profiles.selected, cache.key("quality")
-        given, before = repr((profile, options.today)), cache.get("quality", entry)
-        known: Mapping[str, CredentialQuality] = before if isinstance(before, dict) else {}
+        profile, given = profiles.selected, repr((profiles.selected, options.today))
+        known = _known_verdicts(cache)
         assessed = assess_files(credentials, reviews, profile, options.today, given, known, jobs)
-        if {key for key, _ in assessed} != known.keys():  # one entry for the catalog: 10,000 files cost seconds
-            cache.put("quality", entry, dict(assessed))
-            cache.keep_only("quality", {entry})
+        _keep_verdicts(cache, known, assessed)
         quality = QualityReport(profile, tuple(verdicts for _, verdicts in assessed)).with_stacks(
             (str(s.data.get("id", s.stem)), str(s.data.get("title", s.stem)), _members(s)) for s in loaded.stacks
         )
@@ -311,6 +309,35 @@ def assess_files(
         zip(missing, map_in_processes(functools.partial(_assess_one, profile, today), subjects, jobs), strict=True)
     )
     return [(key, fresh[index] if index in fresh else known[key]) for index, (key, _, _) in enumerate(keyed)]
+
+
+VERDICT_SHARDS = tuple(f"{n:02x}" for n in range(256))
+"""Verdicts are cached in entries by the first byte of their key: one entry per credential was
+10,000 files to read, one for the catalog was 13 MB to write again after every edit."""
+
+
+def _known_verdicts(cache: Cache) -> dict[str, CredentialQuality]:
+    """Every credential's verdicts the cache holds, by the key they were assessed under."""
+    known: dict[str, CredentialQuality] = {}
+    for shard in VERDICT_SHARDS:
+        entry = cache.get("quality", cache.key("quality", shard))
+        if isinstance(entry, dict):
+            known.update(entry)
+    return known
+
+
+def _keep_verdicts(
+    cache: Cache, known: Mapping[str, CredentialQuality], assessed: list[tuple[str, CredentialQuality]]
+) -> None:
+    """Store the shards whose verdicts changed, and drop the verdicts (and shards) no longer used."""
+    shards: dict[str, dict[str, CredentialQuality]] = {}
+    for key, verdicts in assessed:
+        shards.setdefault(key[:2], {})[key] = verdicts
+    stored = collections.Counter(key[:2] for key in known)
+    for shard, entries in shards.items():
+        if stored[shard] != len(entries) or not entries.keys() <= known.keys():
+            cache.put("quality", cache.key("quality", shard), entries)
+    cache.keep_only("quality", {cache.key("quality", shard) for shard in shards})
 
 
 def _assess_one(profile: Profile, today: datetime.date, subject: tuple[CheckedFile, Judgements]) -> CredentialQuality:
