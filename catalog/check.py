@@ -242,6 +242,7 @@ def check_files(
     for place, (key, payload) in zip(places, payloads, strict=True):  # strict: to the pool's end
         outcomes[place] = pickle.loads(payload)
         used.add(key)
+        cache.remember("checks", key, outcomes[place])
     cache.keep_only("checks", used)
     return {
         kind: [outcomes[kind, index] for index in range(len(found.by_kind.get(kind, ())))] for kind in PER_FILE_KINDS

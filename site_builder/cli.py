@@ -236,7 +236,11 @@ def _check(args: argparse.Namespace) -> Checked:
 
 
 def _cache(args: argparse.Namespace) -> Cache:
-    return NO_CACHE if args.no_cache else Cache(default_cache_folder(args.content))
+    if args.no_cache:
+        return NO_CACHE
+    # The preview server builds again after every save: it keeps the checked files in memory.
+    remember = ("checks", "quality") if args.command == "serve" else ()
+    return Cache(default_cache_folder(args.content), remember=remember)
 
 
 def _jobs(args: argparse.Namespace) -> int:

@@ -18,12 +18,13 @@ import jinja2
 import pytest
 
 from catalog import parallel
-from catalog.cache import CACHE_FOLDER
+from catalog.cache import CACHE_FOLDER, Cache, default_cache_folder
 from catalog.check import CheckOptions, check_catalog
 from catalog.sources import KEPT_ONCE_CHECKED, Kind, NotKept, read_source
 from site_builder import build as build_module
 from site_builder import output, render
 from site_builder.cli import main
+from site_builder.urls import SiteUrls
 from tests.hostile.support import tree
 
 REVIEW = """credential: alpha
@@ -151,6 +152,48 @@ def test_every_rebuild_in_a_row_of_changes_matches_a_clean_build(make_content, t
         assert tree(cached) == tree(clean), f"after {what}"
         shutil.rmtree(clean)
     assert spare_sites(tmp_path), "no build started from the spare site"
+
+
+def test_a_remembering_cache_rebuilds_every_change_in_a_row_like_a_clean_build(
+    make_content, tmp_path: Path, templates: Path
+) -> None:
+    """`credcat serve` builds again in the same process after every save, taking the checked files
+    it remembers instead of loading them from the cache."""
+    content = make_content(
+        {"reviews/alpha.yaml": REVIEW, "profiles/district.yaml": PROFILE},
+        edits={"credentials/alpha.md": [["id: alpha\n", "id: alpha\nversion: 1.0.0\n"]]},
+    )
+    cache = Cache(default_cache_folder(content), remember=("checks", "quality"))
+    options = build_module.BuildOptions(
+        content,
+        tmp_path / "served",
+        SiteUrls.parse("https://example.org/catalog/"),
+        datetime.date(2026, 11, 24),
+        search=False,
+        jobs=2,
+        cache=cache,
+    )
+    assert build_module.build(options).written
+    checks = tmp_path / CACHE_FOLDER / "checks"
+    shutil.rmtree(checks)  # from now on, only what is remembered
+    for what, edit in EDITS.items():
+        edit(content, templates)
+        assert build_module.build(options).written
+        if what == "a credential":  # only the edited file was checked (and stored) again
+            assert len(list(checks.glob("*/*"))) == 1
+        clean = tmp_path / "clean"
+        build(content, clean, "--jobs", "1", "--no-cache")
+        assert tree(tmp_path / "served") == tree(clean), f"after {what}"
+        shutil.rmtree(clean)
+
+
+def test_a_remembered_value_is_dropped_with_its_entry(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "cache", remember=("checks",))
+    cache.put("checks", "ab" * 20, ("a value",))
+    shutil.rmtree(tmp_path / "cache" / "checks")
+    assert cache.get("checks", "ab" * 20) == ("a value",)  # from memory: the entry on disk is gone
+    cache.keep_only("checks", set())
+    assert cache.get("checks", "ab" * 20) is None
 
 
 def spare_sites(tmp_path: Path) -> list[Path]:
