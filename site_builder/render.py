@@ -240,7 +240,9 @@ def version_pages(
         folder = urls.credential_version(credential.id, credential.version)
         previous = tuple(old for old, _ in versions[:index])
         has_achievement = site_urls.origin is not None
-        pages.append(_page(views.version_page(base, credential, description, has_achievement), "version.html"))
+        pages.append(
+            view_page(folder, "version.html", views.version_page, base, credential, description, has_achievement)
+        )
         pages.append(json_page(folder + "credential.json", credential_record, credential, (), site_urls, folder))
         if has_achievement:
             pages.append(

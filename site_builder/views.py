@@ -403,7 +403,7 @@ def quality_pages(base: PageView, report: QualityReport, catalog: Catalog) -> li
     published_stacks = {s.id for s in catalog.stacks}
     stacks = [s for s in sorted(report.stacks, key=lambda s: s.title) if s.id in published_stacks]
     overall = {status: sum(c.overall == status for c in active) for status in (MET, REVIEW, NOT_MET)}
-    by_standard = tuple((s, report.counts(s.id), _deciders(s, active)) for s in report.profile.standards)
+    by_standard = tuple((s, report.counts(s.id), _deciders(s, report)) for s in report.profile.standards)
     size = catalog.site.page_size
     credential_pages = paginate(by_title, size, urls.QUALITY)
     stack_pages = paginate(stacks, size, urls.QUALITY)
@@ -524,12 +524,12 @@ def _decided_by(verdict: Verdict) -> str:
     return f"{KIND_WORDS[verdict.decided_by].capitalize()} by {verdict.reviewer}, {date}"
 
 
-def _deciders(standard: Standard, credentials: Iterable[CredentialQuality]) -> str:
-    """Who decided one standard's verdicts: 'data', or 'a person: 1 self-assessment, 1 external review'."""
+def _deciders(standard: Standard, report: QualityReport) -> str:
+    """Who decided one standard's verdicts (drafts aside): 'data', or 'a person: 1 self-assessment,
+    1 external review'."""
     if not standard.judged:
         return "data"
-    verdicts = [v for c in credentials for v in c.verdicts if v.standard == standard.id]
-    by_kind = {kind: sum(v.decided_by == kind for v in verdicts) for kind in KIND_WORDS}
+    by_kind = {kind: report.decided_by(standard.id, kind) for kind in KIND_WORDS}
     reviewed = ", ".join(plural(n, KIND_WORDS[kind]) for kind, n in by_kind.items() if n)
     return f"data checks, then a person ({reviewed or 'no review yet'})"
 
