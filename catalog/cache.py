@@ -90,6 +90,11 @@ class Cache:
         self.remember(section, key, value)
         return value
 
+    def remembered(self, section: str, key: str) -> Any | None:
+        """The value this process remembers under `key`, if any (the disk is not read)."""
+        remembered = self._remembered.get(section)
+        return remembered.get(key) if remembered is not None else None
+
     def remember(self, section: str, key: str, value: Any) -> None:
         """Keep a value this process has (loaded, made, or unpickled from a worker), if its section
         is remembered, until `keep_only` drops its key."""

@@ -16,6 +16,8 @@ import collections
 import datetime
 import functools
 import hashlib
+import itertools
+import operator
 import os
 import pickle
 from dataclasses import dataclass, field
@@ -216,37 +218,82 @@ def check_files(
     the site's issuer), so it is cached under a hash of those, and the files not in the cache
     are checked on `jobs` processes. Those read their file again rather than be handed the bytes
     read here: holding every file's bytes until its turn came was a sixth of a cold build's memory.
+
+    Outcomes are stored in `CHECK_SHARDS` entries, each file's in the one its path falls in, so an
+    edit rewrites one entry of a few dozen files. (An entry per file was 10,000 files to create on a
+    cold build, most of its system time on a slow disk, and 10,000 to open on every rebuild.) Files
+    are looked up and checked shard by shard, so only the shards waiting for checks are held.
     """
     given = repr((facts, issuer))
     outcomes: dict[tuple[Kind, int], FileOutcome] = {}
-    places: list[tuple[Kind, int]] = []  # of the files to check
+    files = sorted(
+        (
+            (_shard_of(str(path)), kind, index, path)
+            for kind in PER_FILE_KINDS
+            for index, path in enumerate(found.by_kind.get(kind, ()))
+        ),
+        key=operator.itemgetter(0),
+    )
     work: list[tuple[str, Kind]] = []
+    waiting: list[tuple[int, tuple[Kind, int]]] = []  # the shard and place of each file of `work`
+    held: dict[int, dict[str, bytes]] = {}  # shards waiting for checks: what they will hold
     used: set[str] = set()
-    for kind in PER_FILE_KINDS:
-        for index, path in enumerate(found.by_kind.get(kind, ())):
+    for shard, group in itertools.groupby(files, key=operator.itemgetter(0)):
+        found_stored = cache.get("checks", _shard_key(cache, shard))
+        stored: dict[str, bytes] = found_stored if isinstance(found_stored, dict) else {}
+        entries: dict[str, bytes] = {}
+        for _, kind, index, path in group:
             problems: list[Diagnostic] = []
             raw = read_bytes(path, problems)
             if raw is None:
                 outcomes[kind, index] = FileOutcome(tuple(problems), None)
                 continue
             key = _check_key(cache, given, kind, str(path), raw)
+            payload, outcome = stored.get(key), cache.remembered("checked", key)
+            if outcome is None:
+                if payload is None:
+                    waiting.append((shard, (kind, index)))
+                    work.append((str(path), kind))
+                    continue
+                outcome = pickle.loads(payload)
+            outcomes[kind, index] = outcome
+            cache.remember("checked", key, outcome)
+            if payload is not None:
+                entries[key] = payload
             used.add(key)
-            cached = cache.get("checks", key)
-            if isinstance(cached, FileOutcome):
-                outcomes[kind, index] = cached
-            else:
-                places.append((kind, index))
-                work.append((str(path), kind))
+        if waiting and waiting[-1][0] == shard:
+            held[shard] = entries
+        elif entries.keys() != stored.keys():  # an entry no file needs any more
+            cache.put("checks", _shard_key(cache, shard), entries)
+    still_to_check = collections.Counter(shard for shard, _ in waiting)
     cache.prepare()  # the signing secret is read once, here, not in every worker
     payloads = map_in_processes(functools.partial(_check_one, facts, issuer, cache, given), work, jobs)
-    for place, (key, payload) in zip(places, payloads, strict=True):  # strict: to the pool's end
+    for (shard, place), (key, payload) in zip(waiting, payloads, strict=True):  # strict: to the pool's end
         outcomes[place] = pickle.loads(payload)
-        used.add(key)
-        cache.remember("checks", key, outcomes[place])
-    cache.keep_only("checks", used)
+        if key:
+            held[shard][key] = payload
+            used.add(key)
+            cache.remember("checked", key, outcomes[place])
+        still_to_check[shard] -= 1
+        if not still_to_check[shard]:  # results come in the order of `work`: shard by shard
+            cache.put("checks", _shard_key(cache, shard), held.pop(shard))
+    cache.keep_only("checks", {_shard_key(cache, shard) for shard, _, _, _ in files})
+    cache.keep_only("checked", used)
     return {
         kind: [outcomes[kind, index] for index in range(len(found.by_kind.get(kind, ())))] for kind in PER_FILE_KINDS
     }
+
+
+CHECK_SHARDS = 256
+
+
+def _shard_of(path: str) -> int:
+    """The shard of a file's outcome: one of `CHECK_SHARDS`, the same whatever the file holds."""
+    return hashlib.blake2b(path.encode(), digest_size=1).digest()[0]
+
+
+def _shard_key(cache: Cache, shard: int) -> str:
+    return cache.key("checks", str(shard))
 
 
 def _check_key(cache: Cache, given: str, kind: Kind, path: str, raw: bytes) -> str:
@@ -256,20 +303,18 @@ def _check_key(cache: Cache, given: str, kind: Kind, path: str, raw: bytes) -> s
 def _check_one(
     facts: FileFacts, issuer: Issuer | None, cache: Cache, given: str, item: tuple[str, Kind]
 ) -> tuple[str, bytes]:
-    """Read and check one file and store the outcome; returns the key it is stored under (the
-    file may have changed since it was first read) and the outcome, pickled once, for the cache
+    """Read and check one file; returns the key of what was checked (the file may have changed
+    since it was first read; no key when it is gone) and the outcome, pickled once, for the cache
     and the way back from a worker."""
     path, kind = item
     problems: list[Diagnostic] = []
     raw = read_bytes(Path(path), problems)
-    if raw is None:  # gone since it was first read: nothing to keep
+    if raw is None:
         return "", pickle.dumps(FileOutcome(tuple(problems), None), protocol=pickle.HIGHEST_PROTOCOL)
     key = _check_key(cache, given, kind, path, raw)
     source, problems = parse_source(path, kind, raw)
     outcome = FileOutcome(tuple(problems), check_file(source, facts, issuer, key) if source else None)
-    payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
-    cache.put_pickled("checks", key, payload)
-    return key, payload
+    return key, pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def check_file(source: Source, facts: FileFacts, default_issuer: Issuer | None, key: str = "") -> CheckedFile:

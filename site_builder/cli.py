@@ -239,7 +239,7 @@ def _cache(args: argparse.Namespace) -> Cache:
     if args.no_cache:
         return NO_CACHE
     # The preview server builds again after every save: it keeps the checked files in memory.
-    remember = ("checks", "quality") if args.command == "serve" else ()
+    remember = ("checked", "quality") if args.command == "serve" else ()
     return Cache(default_cache_folder(args.content), remember=remember)
 
 

@@ -163,7 +163,7 @@ def test_a_remembering_cache_rebuilds_every_change_in_a_row_like_a_clean_build(
         {"reviews/alpha.yaml": REVIEW, "profiles/district.yaml": PROFILE},
         edits={"credentials/alpha.md": [["id: alpha\n", "id: alpha\nversion: 1.0.0\n"]]},
     )
-    cache = Cache(default_cache_folder(content), remember=("checks", "quality"))
+    cache = Cache(default_cache_folder(content), remember=("checked", "quality"))
     options = build_module.BuildOptions(
         content,
         tmp_path / "served",
@@ -180,7 +180,7 @@ def test_a_remembering_cache_rebuilds_every_change_in_a_row_like_a_clean_build(
         edit(content, templates)
         assert build_module.build(options).written
         if what == "a credential":  # only the edited file was checked (and stored) again
-            assert len(list(checks.glob("*/*"))) == 1
+            assert [len(cache.get("checks", shard.name)) for shard in checks.glob("*/*")] == [1]
         clean = tmp_path / "clean"
         build(content, clean, "--jobs", "1", "--no-cache")
         assert tree(tmp_path / "served") == tree(clean), f"after {what}"
@@ -188,12 +188,12 @@ def test_a_remembering_cache_rebuilds_every_change_in_a_row_like_a_clean_build(
 
 
 def test_a_remembered_value_is_dropped_with_its_entry(tmp_path: Path) -> None:
-    cache = Cache(tmp_path / "cache", remember=("checks",))
-    cache.put("checks", "ab" * 20, ("a value",))
-    shutil.rmtree(tmp_path / "cache" / "checks")
-    assert cache.get("checks", "ab" * 20) == ("a value",)  # from memory: the entry on disk is gone
-    cache.keep_only("checks", set())
-    assert cache.get("checks", "ab" * 20) is None
+    cache = Cache(tmp_path / "cache", remember=("quality",))
+    cache.put("quality", "ab" * 20, ("a value",))
+    shutil.rmtree(tmp_path / "cache" / "quality")
+    assert cache.get("quality", "ab" * 20) == ("a value",)  # from memory: the entry on disk is gone
+    cache.keep_only("quality", set())
+    assert cache.get("quality", "ab" * 20) is None
 
 
 def spare_sites(tmp_path: Path) -> list[Path]:
@@ -367,8 +367,27 @@ def test_entries_a_build_did_not_use_are_removed(make_content, tmp_path: Path) -
             if p.is_file() and p.relative_to(cache).parts[0] != "sites"
         }
 
-    before = entries()
+    def checked_files() -> set[str]:  # each file's outcome, in the entries that hold a few dozen
+        reader = Cache(cache)
+        return {key for entry in (cache / "checks").glob("*/*") for key in reader.get("checks", entry.name)}
+
+    before, checked_before = entries(), checked_files()
     replace_in(content / "credentials/alpha.md", "Alpha Skill", "Alpha Skills")
     build(content, out)
-    after = entries()
-    assert len(after) == len(before) and after != before  # the edited file's old entry is gone, not kept
+    after, checked_after = entries(), checked_files()
+    assert len(after) == len(before)
+    assert len(checked_after) == len(checked_before) and len(checked_after - checked_before) == 1  # not kept
+
+
+def test_an_edit_rewrites_only_the_entry_that_holds_the_edited_file(make_content, tmp_path: Path) -> None:
+    """A file's check is kept with a few dozen others: an edit rewrites that entry alone, and a
+    cold build creates a few hundred entries, not one per file."""
+    content = make_content()
+    build(content, tmp_path / "site")
+    checks = tmp_path / CACHE_FOLDER / "checks"
+    before = {entry.name: entry.stat().st_ino for entry in checks.glob("*/*")}
+    replace_in(content / "credentials/alpha.md", "Alpha Skill", "Alpha Skills")
+    build(content, tmp_path / "site")
+    after = {entry.name: entry.stat().st_ino for entry in checks.glob("*/*")}
+    assert after.keys() == before.keys()
+    assert len([name for name in after if after[name] != before[name]]) == 1
