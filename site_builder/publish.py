@@ -157,8 +157,13 @@ def _swap_in(staging: Path, out: Path, spare: Path | None) -> None:
         shutil.rmtree(retired, ignore_errors=True)
 
 
+SPARE_KEPT_DAYS = 30
+"""A spare site no build has used for this long (an output folder built once, long ago) is removed."""
+
+
 def _set_aside(folder: Path, spare: Path | None) -> bool:
-    """Keep `folder` as the next build's starting point, if there is a place for it on the same disk."""
+    """Keep `folder` as the next build's starting point, if there is a place for it on the same disk,
+    and remove the spare sites of other output folders that no build has used for a month."""
     if spare is None:
         return False
     try:
@@ -166,4 +171,9 @@ def _set_aside(folder: Path, spare: Path | None) -> bool:
         os.rename(folder, spare)
     except OSError:
         return False
+    forgotten = time.time() - SPARE_KEPT_DAYS * 86_400
+    for other in spare.parent.iterdir():
+        # A build rewrites the marker at its site's top, so the folder's time is its last build's.
+        if other != spare and other.lstat().st_mtime < forgotten:
+            shutil.rmtree(other, ignore_errors=True)
     return True

@@ -9,8 +9,10 @@ that silently did nothing would fail too.
 from __future__ import annotations
 
 import datetime
+import os
 import pickle
 import shutil
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -215,6 +217,21 @@ def test_files_added_to_the_published_or_the_spare_site_never_reach_the_next_sit
     build(content, out)  # starts from the site the files were added to
     build(content, clean, "--no-cache")
     assert tree(out) == tree(clean)
+
+
+def test_the_spare_site_of_an_output_folder_unused_for_a_month_is_removed(make_content, tmp_path: Path) -> None:
+    content = make_content()
+    for out in ("old", "recent", "site", "site"):
+        build(content, tmp_path / out)
+        build(content, tmp_path / out)  # the second build sets the first one's site aside
+    spares = {spare.name: spare for spare in spare_sites(tmp_path)}
+    assert len(spares) == 3
+    old, recent = (build_module.spare_site(Cache(tmp_path / CACHE_FOLDER), tmp_path / o) for o in ("old", "recent"))
+    assert old is not None and recent is not None
+    long_ago = time.time() - 31 * 86_400
+    os.utime(old, (long_ago, long_ago))
+    build(content, tmp_path / "site")
+    assert sorted(spare_sites(tmp_path)) == sorted(set(spares.values()) - {old})
 
 
 def test_a_spare_page_changed_in_place_is_written_again(make_content, tmp_path: Path) -> None:
