@@ -1,9 +1,11 @@
 """The build cache: results of pure per-file work, kept on disk between runs, never trusted blindly.
 
 Checking a file and rendering a page are pure functions of their inputs, so each result is
-stored under a key that hashes every input: the bytes, the path, the catalog-wide facts it
+kept under a key that hashes every input: the bytes, the path, the catalog-wide facts it
 was given, and the tool's own code (`code_fingerprint`). A changed input is a new key; nothing
-is ever invalidated by hand, so a stale entry can only go unused.
+is ever invalidated by hand, so a stale result can only go unused. (Checked files and quality
+verdicts are grouped into entries of a few dozen results each, catalog.check; each result in them
+is still found by its own key.)
 
 Entries are pickles, which can run code when loaded, so each is signed with a keyed BLAKE2b
 under a secret kept in the user's own cache folder (not beside the content). A cache copied in
@@ -37,15 +39,16 @@ def default_cache_folder(content: Path) -> Path:
 
 
 class Cache:
-    """Signed entries in sections (`checks`, `pages`), each a file named by its key.
+    """Signed entries in sections (`checks`, `quality`, `pages`, `templates`), each a file named by its key.
 
     A cache that cannot be read or written (no secret, a read-only disk) behaves as an empty one:
     the build still works, only slower.
 
     A long-running process (`credcat serve`) can also `remember` the values of some sections in
     memory: its next build then takes them as they are instead of loading them again (at 10,000
-    credentials, loading the checked files was a third of a one-edit rebuild). Only sections
-    whose keys name their values' every input may be remembered: such a value never changes.
+    credentials, loading the checked files was a third of a one-edit rebuild). Only results found
+    by keys that name every input may be remembered (`checked`, in memory only, and the verdicts
+    in `quality`'s entries): what is found under such a key is right whichever process stored it.
     """
 
     def __init__(self, folder: Path | None, secret: bytes | None = None, *, remember: tuple[str, ...] = ()) -> None:
@@ -93,13 +96,13 @@ class Cache:
     def remembered(self, section: str, key: str) -> Any | None:
         """The value this process remembers under `key`, if any (the disk is not read)."""
         remembered = self._remembered.get(section)
-        return remembered.get(key) if remembered is not None else None
+        return remembered.get(key) if remembered is not None and self.enabled else None
 
     def remember(self, section: str, key: str, value: Any) -> None:
         """Keep a value this process has (loaded, made, or unpickled from a worker), if its section
-        is remembered, until `keep_only` drops its key."""
+        is remembered, until `keep_only` drops its key. A disabled cache remembers nothing."""
         remembered = self._remembered.get(section)
-        if remembered is not None and value is not None:
+        if remembered is not None and value is not None and self.enabled:
             remembered[key] = value
 
     def put(self, section: str, key: str, value: Any) -> None:

@@ -54,7 +54,7 @@ of the site, twice (the published site and the spare one), and as tuples of a he
 ints they were a sixth of a 10,000-credential build's memory."""
 
 KEY_BYTES = 20
-IDENTITY = struct.Struct("<QQQ")
+IDENTITY = struct.Struct("<QQq")
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,17 +208,27 @@ def _write_item(plan: Plan, item: Page | tuple[str, bytes]) -> bytes:
         return before + b"\1"
     with open(target, "xb") as file:
         file.write(render_page(plan.environment, item).encode("utf-8") if isinstance(item, Page) else item[1])
-    stat = os.stat(target)
-    return key + IDENTITY.pack(stat.st_ino, stat.st_size, stat.st_mtime_ns) + b"\0"
+    return key + _identity(os.stat(target)) + b"\0"
 
 
 def _is_file(path: str, entry: ManifestEntry) -> bool:
     """Whether `path` is still the very file the manifest entry describes."""
     try:
-        stat = os.lstat(path)
+        identity = _identity(os.lstat(path))
     except OSError:
         return False
-    return IDENTITY.pack(stat.st_ino, stat.st_size, stat.st_mtime_ns) == entry[KEY_BYTES:]
+    return identity != NO_IDENTITY and identity == entry[KEY_BYTES:]
+
+
+NO_IDENTITY = bytes(IDENTITY.size)
+"""Stands for a file whose inode, size or time the manifest cannot hold: it matches no file."""
+
+
+def _identity(stat: os.stat_result) -> bytes:
+    try:
+        return IDENTITY.pack(stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    except struct.error:  # a time before 1970 past the range, an inode past 64 bits
+        return NO_IDENTITY
 
 
 def _link_unchanged(source: str, target: str, entry: ManifestEntry) -> bool:

@@ -50,20 +50,19 @@ def check_output_folder(out: Path, content: Path, *, force: bool) -> None:
 
 
 def _git_repository_in(folder: Path) -> Path | None:
-    """The first git repository (a `.git` folder or file) at any depth in `folder`, links not
-    followed. (A site has a folder per credential: `os.walk` took a quarter of a second more.)"""
+    """A git repository (a `.git` folder or file) at any depth in `folder`, links not followed.
+    (A site has a folder per credential: `os.walk` took a quarter of a second more.)"""
     folders = [str(folder)]
     while folders:
         try:
-            entries = os.scandir(folders.pop())
+            with os.scandir(folders.pop()) as entries:
+                for entry in entries:
+                    if entry.name == ".git":
+                        return Path(entry.path).parent
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append(entry.path)
         except OSError:  # unreadable: as os.walk, look no further there (replacing it will fail and say so)
             continue
-        with entries:
-            for entry in entries:
-                if entry.name == ".git":
-                    return Path(entry.path).parent
-                if entry.is_dir(follow_symlinks=False):
-                    folders.append(entry.path)
     return None
 
 

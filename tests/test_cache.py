@@ -189,6 +189,22 @@ def test_a_remembering_cache_rebuilds_every_change_in_a_row_like_a_clean_build(
         shutil.rmtree(clean)
 
 
+def test_a_cache_that_cannot_be_kept_remembers_nothing(tmp_path: Path) -> None:
+    """Without a signing secret nothing is kept on disk, and nothing would ever be dropped from memory."""
+    cache = Cache(tmp_path / "cache", secret=b"", remember=("checked",))
+    cache.remember("checked", "ab" * 20, ("a value",))
+    assert cache.remembered("checked", "ab" * 20) is None
+
+
+def test_a_site_file_dated_before_1970_is_written_again(make_content, tmp_path: Path) -> None:
+    content, out, clean = make_content(), tmp_path / "site", tmp_path / "clean"
+    build(content, out)
+    os.utime(out / "index.html", ns=(-(10**18), -(10**18)))
+    build(content, out)
+    build(content, clean, "--no-cache")
+    assert tree(out) == tree(clean)
+
+
 def test_a_remembered_value_is_dropped_with_its_entry(tmp_path: Path) -> None:
     cache = Cache(tmp_path / "cache", remember=("quality",))
     cache.put("quality", "ab" * 20, ("a value",))
