@@ -219,7 +219,7 @@ def check_files(
     are checked on `jobs` processes. Those read their file again rather than be handed the bytes
     read here: holding every file's bytes until its turn came was a sixth of a cold build's memory.
 
-    Outcomes are stored in `CHECK_SHARDS` entries, each file's in the one its path falls in, so an
+    Outcomes are stored in 256 entries, each file's in the one its path falls in (`_shard_of`), so an
     edit rewrites one entry of a few dozen files. (An entry per file was 10,000 files to create on a
     cold build, most of its system time on a slow disk, and 10,000 to open on every rebuild.) Files
     are looked up and checked shard by shard, so only the shards waiting for checks are held.
@@ -284,11 +284,8 @@ def check_files(
     }
 
 
-CHECK_SHARDS = 256
-
-
 def _shard_of(path: str) -> int:
-    """The shard of a file's outcome: one of `CHECK_SHARDS`, the same whatever the file holds."""
+    """The shard of a file's outcome, one of 256 (a byte of its path's hash): the same whatever the file holds."""
     return hashlib.blake2b(path.encode(), digest_size=1).digest()[0]
 
 

@@ -227,7 +227,7 @@ NO_IDENTITY = bytes(IDENTITY.size)
 def _identity(stat: os.stat_result) -> bytes:
     try:
         return IDENTITY.pack(stat.st_ino, stat.st_size, stat.st_mtime_ns)
-    except struct.error:  # a time before 1970 past the range, an inode past 64 bits
+    except struct.error:  # a time or an inode past 64 bits
         return NO_IDENTITY
 
 
