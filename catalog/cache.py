@@ -15,6 +15,7 @@ fails the check and is ignored, and the work is done again.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import hmac
@@ -22,6 +23,7 @@ import importlib.metadata
 import os
 import pickle
 import secrets
+import shutil
 import sys
 import tempfile
 from importlib import resources
@@ -85,7 +87,7 @@ class Cache:
             return value
         assert self.folder is not None
         try:
-            with open(os.path.join(self.folder, section, key[:2], key), "rb") as file:
+            with open(os.path.join(self.folder, section, key), "rb") as file:
                 blob = file.read()
         except OSError:
             return None
@@ -125,9 +127,16 @@ class Cache:
             for key in remembered.keys() - keys:
                 del remembered[key]
         assert self.folder is not None
-        for entry in (self.folder / section).glob("*/*"):
-            if entry.name not in keys:
-                entry.unlink(missing_ok=True)
+        try:
+            entries = list(os.scandir(self.folder / section))
+        except OSError:
+            return
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):  # an older layout's
+                shutil.rmtree(entry.path, ignore_errors=True)
+            elif entry.name not in keys:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
 
     def _verified(self, blob: bytes) -> Any | None:
         signature, payload = blob[:SIGNATURE_BYTES], blob[SIGNATURE_BYTES:]
@@ -144,7 +153,7 @@ class Cache:
 
     def _path(self, section: str, key: str) -> Path:
         assert self.folder is not None
-        return self.folder / section / key[:2] / key
+        return self.folder / section / key
 
 
 NO_CACHE = Cache(None)

@@ -182,7 +182,7 @@ def test_a_remembering_cache_rebuilds_every_change_in_a_row_like_a_clean_build(
         edit(content, templates)
         assert build_module.build(options).written
         if what == "a credential":  # only the edited file was checked (and stored) again
-            assert [len(cache.get("checks", shard.name)) for shard in checks.glob("*/*")] == [1]
+            assert [len(cache.get("checks", shard.name)) for shard in checks.glob("*")] == [1]
         clean = tmp_path / "clean"
         build(content, clean, "--jobs", "1", "--no-cache")
         assert tree(tmp_path / "served") == tree(clean), f"after {what}"
@@ -402,7 +402,7 @@ def test_entries_a_build_did_not_use_are_removed(make_content, tmp_path: Path) -
 
     def checked_files() -> set[str]:  # each file's outcome, in the entries that hold a few dozen
         reader = Cache(cache)
-        return {key for entry in (cache / "checks").glob("*/*") for key in reader.get("checks", entry.name)}
+        return {key for entry in (cache / "checks").glob("*") for key in reader.get("checks", entry.name)}
 
     before, checked_before = entries(), checked_files()
     replace_in(content / "credentials/alpha.md", "Alpha Skill", "Alpha Skills")
@@ -412,15 +412,25 @@ def test_entries_a_build_did_not_use_are_removed(make_content, tmp_path: Path) -
     assert len(checked_after) == len(checked_before) and len(checked_after - checked_before) == 1  # not kept
 
 
+def test_an_older_layouts_entries_are_removed(make_content, tmp_path: Path) -> None:
+    content = make_content()
+    build(content, tmp_path / "site")
+    older = tmp_path / CACHE_FOLDER / "checks" / "ab" / ("ab" * 20)  # one folder per two hex digits
+    older.parent.mkdir()
+    older.write_bytes(b"an entry as earlier versions kept it")
+    build(content, tmp_path / "site")
+    assert not older.parent.exists()
+
+
 def test_an_edit_rewrites_only_the_entry_that_holds_the_edited_file(make_content, tmp_path: Path) -> None:
     """A file's check is kept with a few dozen others: an edit rewrites that entry alone, and a
     cold build creates a few hundred entries, not one per file."""
     content = make_content()
     build(content, tmp_path / "site")
     checks = tmp_path / CACHE_FOLDER / "checks"
-    before = {entry.name: entry.stat().st_ino for entry in checks.glob("*/*")}
+    before = {entry.name: entry.stat().st_ino for entry in checks.glob("*")}
     replace_in(content / "credentials/alpha.md", "Alpha Skill", "Alpha Skills")
     build(content, tmp_path / "site")
-    after = {entry.name: entry.stat().st_ino for entry in checks.glob("*/*")}
+    after = {entry.name: entry.stat().st_ino for entry in checks.glob("*")}
     assert after.keys() == before.keys()
     assert len([name for name in after if after[name] != before[name]]) == 1
