@@ -48,7 +48,7 @@ from catalog.sources import (
     read_source,
 )
 from catalog.stacks import check_licensure_fit
-from catalog.validate import FileFacts, check_badges, validate_across, validate_file
+from catalog.validate import DatedWarning, FileFacts, check_badges, dated_warnings, validate_across, validate_file
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +68,9 @@ class CheckedFile:
     model: Credential | Stack | None
     description_html: str | None = None
     """A valid credential's description, rendered once to safe HTML."""
+    dated: tuple[DatedWarning, ...] = ()
+    """The file's warnings that depend on the day of the run, applied to it by `check_catalog`
+    (so that the check itself, and its cache entry, hold whatever the day)."""
     key: str = ""
     """A hash of everything this check was given (the file's path and bytes, the catalog-wide
     facts, the tool's code): files with equal keys have equal models, so a rendered page's key
@@ -109,7 +112,7 @@ def check_catalog(content: Path, options: CheckOptions, *, cache: Cache = NO_CAC
     """
     found = find_content(content)
     site_source, site_read_problems = read_source(found.site, Kind.SITE) if found.site else (None, [])
-    facts = FileFacts.of(site_source, options.today)
+    facts = FileFacts.of(site_source)
     site_problems = site_read_problems + (validate_file(site_source, facts) if site_source else [])
     site = site_model(site_source) if site_source and not has_errors(site_problems) else None
     issuer = site.issuer if site else None
@@ -149,6 +152,7 @@ def check_catalog(content: Path, options: CheckOptions, *, cache: Cache = NO_CAC
         *loaded.diagnostics,
         *site_problems,
         *(d for checked in credentials + stacks + archived for d in checked.diagnostics),
+        *(d for checked in credentials + stacks + archived for w in checked.dated if (d := w.on(options.today))),
         *_check_archive(archived, credentials),
         *validate_across(loaded),
         *badge_problems,
@@ -316,16 +320,17 @@ def _check_one(
 
 def check_file(source: Source, facts: FileFacts, default_issuer: Issuer | None, key: str = "") -> CheckedFile:
     """Validate one credential or stack file; model it (and render its description) when it is valid."""
-    problems = validate_file(source, facts)
+    problems, dated = validate_file(source, facts), tuple(dated_warnings(source))
     if has_errors(problems):
-        return CheckedFile(source, tuple(problems), None, key=key)
+        return CheckedFile(source, tuple(problems), None, dated=dated, key=key)
     if source.kind is Kind.STACK:
-        return CheckedFile(source.checked(), tuple(problems), stack_model(source), key=key)
+        return CheckedFile(source.checked(), tuple(problems), stack_model(source), dated=dated, key=key)
     if default_issuer is None and "issuer" not in source.data:
-        return CheckedFile(source, tuple(problems), None, key=key)  # site.yaml is broken: reported there
+        return CheckedFile(source, tuple(problems), None, dated=dated, key=key)  # site.yaml is broken: reported there
     credential = credential_model(source, default_issuer or Issuer(""))
     rendered = render_markdown(credential.description, source.path, credential.description_line)
-    return CheckedFile(source.checked(), tuple(problems) + rendered.diagnostics, credential, rendered.html, key)
+    diagnostics = tuple(problems) + rendered.diagnostics
+    return CheckedFile(source.checked(), diagnostics, credential, rendered.html, dated, key)
 
 
 def assess_files(

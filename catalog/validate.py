@@ -8,6 +8,7 @@ itself is checked by catalog.schema_errors; labels by catalog.labels.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 import re
@@ -32,8 +33,6 @@ from catalog.vocabulary import BUILTIN_UNITS, BUILTIN_USES
 class FileFacts:
     """What checking one file needs to know about the rest of the catalog."""
 
-    today: datetime.date
-    """Dates the checks that age (recognition to re-confirm, dates in the future)."""
     jurisdictions: tuple[str, ...] | None
     """The codes site.yaml defines; None when site.yaml is unusable (then codes are not checked)."""
     glossary: tuple[str, ...] = ()
@@ -44,12 +43,11 @@ class FileFacts:
     """The credit units each jurisdiction uses, where site.yaml lists them."""
 
     @classmethod
-    def of(cls, site: Source | None, today: datetime.date) -> FileFacts:
+    def of(cls, site: Source | None) -> FileFacts:
         data = site.data if site else {}
         codes = data.get("jurisdictions")
         glossary = data.get("glossary")
         return cls(
-            today,
             tuple(str(code) for code in codes) if isinstance(codes, dict) else None,
             tuple(str(term) for term in glossary) if isinstance(glossary, dict) else (),
             _codes(BUILTIN_USES, data.get("uses")),
@@ -393,37 +391,73 @@ def _check_sources(source: Source, facts: FileFacts) -> Iterator[Diagnostic]:
                 )
 
 
-def _check_expiry(source: Source, facts: FileFacts) -> Iterator[Diagnostic]:
+@dataclass(frozen=True, slots=True)
+class DatedWarning:
+    """A warning that holds on some dates only: an approval past its end, a statement to confirm
+    again, a date of record in the future. A file is checked once whatever the date (its result is
+    cached under its bytes alone), and its dated warnings are applied to the day of each run."""
+
+    holds: str
+    """`EXPIRED`, `TO_RECONFIRM` or `IN_FUTURE`: how `date` compares with the day of the run."""
+    date: datetime.date
+    diagnostic: Diagnostic
+
+    def on(self, today: datetime.date) -> Diagnostic | None:
+        """The warning, if it holds on `today`."""
+        if self.holds == EXPIRED:
+            return self.diagnostic if today > self.date else None
+        if self.holds == TO_RECONFIRM:
+            return self.diagnostic if needs_reconfirmation(self.date, today) else None
+        if self.date <= today:
+            return None
+        hint = f"dates record what has happened (today is {today.isoformat()}); check the year"
+        return dataclasses.replace(self.diagnostic, hint=hint)
+
+
+EXPIRED, TO_RECONFIRM, IN_FUTURE = "expired", "to reconfirm", "in future"
+
+
+def dated_warnings(source: Source) -> list[DatedWarning]:
+    """The warnings of one credential or stack file that depend on the day of the run."""
+    if source.kind not in CONTENT:
+        return []
+    return [*_expiry(source), *_recognition_age(source), *_future_dates(source)]
+
+
+def _expiry(source: Source) -> Iterator[DatedWarning]:
     """An approval past its end date no longer counts; the maintainer should renew it or remove it."""
     for key in ("recognition", "licensure_fit"):
         for index, row in _items(source.data, key):
             expires = row.get("expires")
-            if isinstance(expires, str) and is_date(expires) and facts.today > datetime.date.fromisoformat(expires):
-                yield warning(
-                    "R012",
-                    f"recognition for {row.get('jurisdiction')} expired on {expires}: it no longer counts",
-                    source.positions.of_value((key, index, "expires")),
-                    "renew it with the recognizer and update 'expires', or remove the row",
+            if isinstance(expires, str) and is_date(expires):
+                yield DatedWarning(
+                    EXPIRED,
+                    datetime.date.fromisoformat(expires),
+                    warning(
+                        "R012",
+                        f"recognition for {row.get('jurisdiction')} expired on {expires}: it no longer counts",
+                        source.positions.of_value((key, index, "expires")),
+                        "renew it with the recognizer and update 'expires', or remove the row",
+                    ),
                 )
 
 
-def _check_recognition_age(source: Source, facts: FileFacts) -> Iterator[Diagnostic]:
+def _recognition_age(source: Source) -> Iterator[DatedWarning]:
     """Recognition is stated on a date; after a year a recognizer should confirm it again."""
-    today = facts.today
     for key in ("recognition", "licensure_fit"):
         for index, row in _items(source.data, key):
             as_of = row.get("as_of")
-            if (
-                isinstance(as_of, str)
-                and is_date(as_of)
-                and needs_reconfirmation(datetime.date.fromisoformat(as_of), today)
-            ):
-                yield warning(
-                    "R006",
-                    f"recognition for {row.get('jurisdiction')} is as of {as_of}, "
-                    f"more than {RECONFIRM_AFTER_MONTHS} months ago: it needs re-confirmation",
-                    source.positions.of_value((key, index, "as_of")),
-                    "confirm it with the recognizer, then update 'as_of' (the site flags it until then)",
+            if isinstance(as_of, str) and is_date(as_of):
+                yield DatedWarning(
+                    TO_RECONFIRM,
+                    datetime.date.fromisoformat(as_of),
+                    warning(
+                        "R006",
+                        f"recognition for {row.get('jurisdiction')} is as of {as_of}, "
+                        f"more than {RECONFIRM_AFTER_MONTHS} months ago: it needs re-confirmation",
+                        source.positions.of_value((key, index, "as_of")),
+                        "confirm it with the recognizer, then update 'as_of' (the site flags it until then)",
+                    ),
                 )
 
 
@@ -479,9 +513,8 @@ def _check_placeholders(source: Source, facts: FileFacts) -> Iterator[Diagnostic
 DATES_OF_RECORD = ("updated", "review.last_reviewed", "development.peer_review.date")
 
 
-def _check_future_dates(source: Source, facts: FileFacts) -> Iterator[Diagnostic]:
+def _future_dates(source: Source) -> Iterator[DatedWarning]:
     """Dates that record something done (a review, a recognizer's statement) cannot be in the future."""
-    today = facts.today
     paths: list[tuple[str | int, ...]] = [tuple(p.split(".")) for p in DATES_OF_RECORD]
     paths += [
         (key, index, "as_of") for key in ("recognition", "licensure_fit") for index, _ in _items(source.data, key)
@@ -497,12 +530,11 @@ def _check_future_dates(source: Source, facts: FileFacts) -> Iterator[Diagnostic
                 value = value[part]
             else:
                 value = None
-        if isinstance(value, str) and is_date(value) and datetime.date.fromisoformat(value) > today:
-            yield warning(
-                "R008",
-                f"'{field_name(path)}' is in the future: {value}",
-                source.positions.of_value(path),
-                f"dates record what has happened (today is {today.isoformat()}); check the year",
+        if isinstance(value, str) and is_date(value):
+            yield DatedWarning(
+                IN_FUTURE,
+                datetime.date.fromisoformat(value),
+                warning("R008", f"'{field_name(path)}' is in the future: {value}", source.positions.of_value(path)),
             )
 
 
@@ -522,10 +554,7 @@ FILE_RULES: tuple[tuple[frozenset[Kind], FileRule], ...] = (
     (CONTENT, _check_jurisdictions),
     (CONTENT, _check_vocabulary),
     (CONTENT, _check_sources),
-    (CONTENT, _check_expiry),
-    (CONTENT, _check_recognition_age),
     (CONTENT, _check_placeholders),
-    (CONTENT, _check_future_dates),
     (CONTENT, _label),
 )
 """The per-file rules in the order they run, each with the kinds of file it applies to."""

@@ -63,7 +63,7 @@ class Plan:
 
     environment: jinja2.Environment
     given: str
-    """What every page depends on besides its view: the base URL and the date."""
+    """What every template depends on besides its view: the base URL and the date."""
     staging: Path
     previous: Path
     """The published site, whose unchanged files are linked rather than written again."""
@@ -255,10 +255,12 @@ def render_page(environment: jinja2.Environment, page: Page) -> str:
 def page_key(
     page: Page, environment: jinja2.Environment, given: str, reducers: KeyedReducers, cache: Cache = NO_CACHE
 ) -> bytes:
-    """A hash of everything the page's bytes depend on."""
+    """A hash of everything the page's bytes depend on. A template reads the base URL and the date
+    (`given`) from its environment; a recipe (`make`) is given what it reads as arguments, so a
+    JSON record that does not state the date is not made again the next day."""
     digest = hashlib.blake2b(digest_size=KEY_BYTES)
     if page.make is not None:
-        digest.update(f"make\0{given}\0".encode() + canonical_bytes(page.make, reducers))
+        digest.update(b"make\0" + canonical_bytes(page.make, reducers))
         return digest.digest()
     if page.text is not None:
         digest.update(b"text\0" + page.text.encode("utf-8"))

@@ -9,6 +9,7 @@ that silently did nothing would fail too.
 from __future__ import annotations
 
 import datetime
+import json
 import os
 import pickle
 import shutil
@@ -410,6 +411,35 @@ def test_entries_a_build_did_not_use_are_removed(make_content, tmp_path: Path) -
     after, checked_after = entries(), checked_files()
     assert len(after) == len(before)
     assert len(checked_after) == len(checked_before) and len(checked_after - checked_before) == 1  # not kept
+
+
+def test_the_next_day_records_are_kept_and_pages_written_again(make_content, tmp_path: Path) -> None:
+    """Every page states the date it was built; a JSON record states none unless it is given it."""
+    content, out, clean = make_content(), tmp_path / "site", tmp_path / "clean"
+    build(content, out)
+    before = inodes(out)
+    build(content, out, "--today", "2026-11-25")
+    build(content, clean, "--no-cache", "--today", "2026-11-25")
+    assert tree(out) == tree(clean)
+    after = inodes(out)
+    assert after["credentials/alpha/credential.json"] == before["credentials/alpha/credential.json"]
+    assert after["credentials/alpha/index.html"] != before["credentials/alpha/index.html"]
+    assert after["catalog.json"] != before["catalog.json"]  # it states when it was built
+
+
+def test_warnings_that_age_follow_the_day_of_each_run_from_the_cache(make_content, capsys) -> None:
+    """A file is checked once whatever the day; what ages with the day (R006 re-confirmation,
+    R008 a date in the future, R012 an expired approval) is worked out again on every run."""
+    content = make_content(
+        edits={"credentials/alpha.md": [["as_of: 2026-06-01}", "as_of: 2026-06-01, expires: 2027-01-31}"]]}
+    )
+
+    def codes(today: str, *extra: str) -> set[str]:
+        main(["validate", "--content", str(content), "--today", today, "--format", "json", *extra])
+        return {d["code"] for d in json.loads(capsys.readouterr().out)} & {"R006", "R008", "R012"}
+
+    for today, expected in (("2026-11-24", set()), ("2026-05-01", {"R008"}), ("2027-06-02", {"R006", "R012"})):
+        assert codes(today) == expected == codes(today, "--no-cache"), today
 
 
 def test_an_older_layouts_entries_are_removed(make_content, tmp_path: Path) -> None:
