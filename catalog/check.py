@@ -20,7 +20,7 @@ import itertools
 import operator
 import os
 import pickle
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -48,7 +48,15 @@ from catalog.sources import (
     read_source,
 )
 from catalog.stacks import check_licensure_fit
-from catalog.validate import DatedWarning, FileFacts, check_badges, dated_warnings, validate_across, validate_file
+from catalog.validate import (
+    DatedWarning,
+    FileFacts,
+    check_badges,
+    dated_warnings,
+    validate_across,
+    validate_file,
+    warning_on,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +77,8 @@ class CheckedFile:
     description_html: str | None = None
     """A valid credential's description, rendered once to safe HTML."""
     dated: tuple[DatedWarning, ...] = ()
-    """The file's warnings that depend on the day of the run, applied to it by `check_catalog`
-    (so that the check itself, and its cache entry, hold whatever the day)."""
+    """The file's warnings that depend on the day of the run, as checked and cached (the check
+    holds whatever the day); `check_files` applies them to the day of each run."""
     key: str = ""
     """A hash of everything this check was given (the file's path and bytes, the catalog-wide
     facts, the tool's code): files with equal keys have equal models, so a rendered page's key
@@ -116,7 +124,7 @@ def check_catalog(content: Path, options: CheckOptions, *, cache: Cache = NO_CAC
     site_problems = site_read_problems + (validate_file(site_source, facts) if site_source else [])
     site = site_model(site_source) if site_source and not has_errors(site_problems) else None
     issuer = site.issuer if site else None
-    outcomes = check_files(found, facts, issuer, cache, jobs)
+    outcomes = check_files(found, facts, issuer, cache, jobs, options.today)
     credentials, archived, stacks = (
         [outcome.checked for outcome in outcomes[kind] if outcome.checked]
         for kind in (Kind.CREDENTIAL, Kind.ARCHIVED, Kind.STACK)
@@ -152,7 +160,6 @@ def check_catalog(content: Path, options: CheckOptions, *, cache: Cache = NO_CAC
         *loaded.diagnostics,
         *site_problems,
         *(d for checked in credentials + stacks + archived for d in checked.diagnostics),
-        *(d for checked in credentials + stacks + archived for w in checked.dated if (d := w.on(options.today))),
         *_check_archive(archived, credentials),
         *validate_across(loaded),
         *badge_problems,
@@ -214,7 +221,7 @@ PER_FILE_KINDS = (Kind.CREDENTIAL, Kind.ARCHIVED, Kind.STACK)
 
 
 def check_files(
-    found: ContentFiles, facts: FileFacts, issuer: Issuer | None, cache: Cache, jobs: int
+    found: ContentFiles, facts: FileFacts, issuer: Issuer | None, cache: Cache, jobs: int, today: datetime.date
 ) -> dict[Kind, list[FileOutcome]]:
     """Read, parse and check every credential, archived version and stack file, each once.
 
@@ -227,6 +234,9 @@ def check_files(
     edit rewrites one entry of a few dozen files. (An entry per file was 10,000 files to create on a
     cold build, most of its system time on a slow disk, and 10,000 to open on every rebuild.) Files
     are looked up and checked shard by shard, so only the shards waiting for checks are held.
+
+    A check holds whatever the day; its warnings that depend on the day are applied to `today`
+    as each outcome is taken (`_on_day`).
     """
     given = repr((facts, issuer))
     outcomes: dict[tuple[Kind, int], FileOutcome] = {}
@@ -260,7 +270,7 @@ def check_files(
                     work.append((str(path), kind))
                     continue
                 outcome = pickle.loads(payload)
-            outcomes[kind, index] = outcome
+            outcomes[kind, index] = _on_day(outcome, today)
             cache.remember("checked", key, outcome)
             if payload is not None:
                 entries[key] = payload
@@ -273,11 +283,12 @@ def check_files(
     cache.prepare()  # the signing secret is read once, here, not in every worker
     payloads = map_in_processes(functools.partial(_check_one, facts, issuer, cache, given), work, jobs)
     for (shard, place), (key, payload) in zip(waiting, payloads, strict=True):  # strict: to the pool's end
-        outcomes[place] = pickle.loads(payload)
+        outcome = pickle.loads(payload)
+        outcomes[place] = _on_day(outcome, today)
         if key:
             held[shard][key] = payload
             used.add(key)
-            cache.remember("checked", key, outcomes[place])
+            cache.remember("checked", key, outcome)
         still_to_check[shard] -= 1
         if not still_to_check[shard]:  # results come in the order of `work`: shard by shard
             cache.put("checks", _shard_key(cache, shard), held.pop(shard))
@@ -286,6 +297,17 @@ def check_files(
     return {
         kind: [outcomes[kind, index] for index in range(len(found.by_kind.get(kind, ())))] for kind in PER_FILE_KINDS
     }
+
+
+def _on_day(outcome: FileOutcome, today: datetime.date) -> FileOutcome:
+    """The outcome with its dated warnings that hold on `today` among its diagnostics, and no others
+    (kept, they were a tenth of a catalog's memory)."""
+    checked = outcome.checked
+    if checked is None or not checked.dated:
+        return outcome
+    path = checked.source.path
+    holding = tuple(d for dated in checked.dated if (d := warning_on(dated, path, today)) is not None)
+    return FileOutcome(outcome.load_problems, replace(checked, diagnostics=checked.diagnostics + holding, dated=()))
 
 
 def _shard_of(path: str) -> int:

@@ -8,7 +8,6 @@ itself is checked by catalog.schema_errors; labels by catalog.labels.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import json
 import re
@@ -391,30 +390,41 @@ def _check_sources(source: Source, facts: FileFacts) -> Iterator[Diagnostic]:
                 )
 
 
-@dataclass(frozen=True, slots=True)
-class DatedWarning:
-    """A warning that holds on some dates only: an approval past its end, a statement to confirm
-    again, a date of record in the future. A file is checked once whatever the date (its result is
-    cached under its bytes alone), and its dated warnings are applied to the day of each run."""
-
-    holds: str
-    """`EXPIRED`, `TO_RECONFIRM` or `IN_FUTURE`: how `date` compares with the day of the run."""
-    date: datetime.date
-    diagnostic: Diagnostic
-
-    def on(self, today: datetime.date) -> Diagnostic | None:
-        """The warning, if it holds on `today`."""
-        if self.holds == EXPIRED:
-            return self.diagnostic if today > self.date else None
-        if self.holds == TO_RECONFIRM:
-            return self.diagnostic if needs_reconfirmation(self.date, today) else None
-        if self.date <= today:
-            return None
-        hint = f"dates record what has happened (today is {today.isoformat()}); check the year"
-        return dataclasses.replace(self.diagnostic, hint=hint)
-
+DatedWarning = tuple[str, int, str, str, int, int, str]
+"""A warning that holds on some dates only (an approval past its end, a statement to confirm
+again, a date of record in the future): how its date must compare with the day of the run
+(`EXPIRED`, `TO_RECONFIRM`, `IN_FUTURE`), the date's ordinal, then the warning's code, message,
+line, column and hint. A file is checked once whatever the day (its result is cached under its
+bytes alone) and its dated warnings are applied to each run's day (`warning_on`). Plain values:
+a catalog has about ten per credential, and objects would weigh on every warm build."""
 
 EXPIRED, TO_RECONFIRM, IN_FUTURE = "expired", "to reconfirm", "in future"
+
+
+def warning_on(dated: DatedWarning, path: str, today: datetime.date) -> Diagnostic | None:
+    """The dated warning of the file at `path`, if it holds on `today`."""
+    holds, ordinal, code, message, line, column, hint = dated
+    date = datetime.date.fromordinal(ordinal)
+    if holds == EXPIRED:
+        applies = today > date
+    elif holds == TO_RECONFIRM:
+        applies = needs_reconfirmation(date, today)
+    else:
+        applies, hint = date > today, f"dates record what has happened (today is {today.isoformat()}); check the year"
+    return warning(code, message, Location(path, line, column), hint) if applies else None
+
+
+def _dated(holds: str, date: str, found: Diagnostic) -> DatedWarning:
+    at = found.location
+    return (
+        holds,
+        datetime.date.fromisoformat(date).toordinal(),
+        found.code,
+        found.message,
+        at.line,
+        at.col,
+        found.hint or "",
+    )
 
 
 def dated_warnings(source: Source) -> list[DatedWarning]:
@@ -430,9 +440,9 @@ def _expiry(source: Source) -> Iterator[DatedWarning]:
         for index, row in _items(source.data, key):
             expires = row.get("expires")
             if isinstance(expires, str) and is_date(expires):
-                yield DatedWarning(
+                yield _dated(
                     EXPIRED,
-                    datetime.date.fromisoformat(expires),
+                    expires,
                     warning(
                         "R012",
                         f"recognition for {row.get('jurisdiction')} expired on {expires}: it no longer counts",
@@ -448,9 +458,9 @@ def _recognition_age(source: Source) -> Iterator[DatedWarning]:
         for index, row in _items(source.data, key):
             as_of = row.get("as_of")
             if isinstance(as_of, str) and is_date(as_of):
-                yield DatedWarning(
+                yield _dated(
                     TO_RECONFIRM,
-                    datetime.date.fromisoformat(as_of),
+                    as_of,
                     warning(
                         "R006",
                         f"recognition for {row.get('jurisdiction')} is as of {as_of}, "
@@ -531,11 +541,8 @@ def _future_dates(source: Source) -> Iterator[DatedWarning]:
             else:
                 value = None
         if isinstance(value, str) and is_date(value):
-            yield DatedWarning(
-                IN_FUTURE,
-                datetime.date.fromisoformat(value),
-                warning("R008", f"'{field_name(path)}' is in the future: {value}", source.positions.of_value(path)),
-            )
+            found = warning("R008", f"'{field_name(path)}' is in the future: {value}", source.positions.of_value(path))
+            yield _dated(IN_FUTURE, value, found)
 
 
 CONTENT = frozenset({Kind.CREDENTIAL, Kind.STACK})
