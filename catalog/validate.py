@@ -431,14 +431,15 @@ def dated_warnings(source: Source) -> list[DatedWarning]:
     """The warnings of one credential or stack file that depend on the day of the run."""
     if source.kind not in CONTENT:
         return []
-    return [*_expiry(source), *_recognition_age(source), *_future_dates(source)]
+    return [*_recognition_dates(source), *_future_dates(source)]
 
 
-def _expiry(source: Source) -> Iterator[DatedWarning]:
-    """An approval past its end date no longer counts; the maintainer should renew it or remove it."""
+def _recognition_dates(source: Source) -> Iterator[DatedWarning]:
+    """An approval past its end date no longer counts (R012: renew it or remove it); recognition is
+    stated on a date, and after a year a recognizer should confirm it again (R006)."""
     for key in ("recognition", "licensure_fit"):
         for index, row in _items(source.data, key):
-            expires = row.get("expires")
+            expires, as_of = row.get("expires"), row.get("as_of")
             if isinstance(expires, str) and is_date(expires):
                 yield _dated(
                     EXPIRED,
@@ -450,13 +451,6 @@ def _expiry(source: Source) -> Iterator[DatedWarning]:
                         "renew it with the recognizer and update 'expires', or remove the row",
                     ),
                 )
-
-
-def _recognition_age(source: Source) -> Iterator[DatedWarning]:
-    """Recognition is stated on a date; after a year a recognizer should confirm it again."""
-    for key in ("recognition", "licensure_fit"):
-        for index, row in _items(source.data, key):
-            as_of = row.get("as_of")
             if isinstance(as_of, str) and is_date(as_of):
                 yield _dated(
                     TO_RECONFIRM,
