@@ -85,11 +85,15 @@ def build(options: BuildOptions) -> BuildOutcome:
     files = fixed_files(checked, catalog)
     environment = make_environment(options.urls, options.today)
 
+    written: list[str] = []
+
     def write(staging: Path) -> None:
-        options.progress(f"writing {len(pages):,} files")
+        options.progress("writing the site")
         given = repr((options.urls, options.today))
         known = known_objects(checked, catalog)
-        write_pages(pages, files, environment, given, staging, options.out, options.cache, options.jobs, known)
+        written[:] = write_pages(
+            pages, files, environment, given, staging, options.out, options.cache, options.jobs, known
+        )
         if options.search:
             options.progress("indexing for search")
             index_site(staging)
@@ -102,7 +106,7 @@ def build(options: BuildOptions) -> BuildOutcome:
     return BuildOutcome(
         True,
         checked.diagnostics,
-        pages=sum(page.path.endswith(".html") for page in pages),
+        pages=sum(path.endswith(".html") for path in written),
         credentials=len(catalog.credentials),
         stacks=len(catalog.stacks),
         seconds=time.perf_counter() - started,

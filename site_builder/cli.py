@@ -11,6 +11,7 @@ import argparse
 import datetime
 import gc
 import json
+import os
 import signal
 import sys
 import threading
@@ -431,5 +432,20 @@ def _new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def run() -> NoReturn:
+    """The `credcat` command: `main`, then leave without taking apart what it built.
+
+    At exit Python frees every object one at a time: after a build of 10,000 credentials that was
+    0.4 s of freeing millions of objects. By then every file is written and closed and the
+    process pools are shut down, so the output streams are flushed and the process ends. Under a
+    profiler or a tracer (coverage), which write their results at exit, it exits as usual."""
+    code = main()
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        sys.exit(code)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import datetime
-import io
 import json
 import re
 from typing import Any, Iterable
@@ -232,15 +231,20 @@ RECOGNITION_COLUMNS = (
 _FORMULA_START = ("=", "+", "-", "@")
 
 
-def recognition_csv(entries: Iterable[RecognitionEntry], site_urls: SiteUrls) -> str:
-    """Every recognition statement as a spreadsheet a licensure office can filter (UTF-8, a header row).
+def recognition_csv(lines: Iterable[str]) -> str:
+    """The recognition spreadsheet a licensure office can filter (UTF-8, a header row), of
+    `recognition_lines`."""
+    return _HEADER + "".join(lines)
+
+
+def recognition_lines(entries: Iterable[RecognitionEntry], site_urls: SiteUrls) -> list[str]:
+    """Each recognition statement as a line of the spreadsheet.
 
     A cell that a spreadsheet would run as a formula (starting with =, +, - or @) is prefixed
     with an apostrophe, so author text can never become a formula (CSV injection).
     """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(RECOGNITION_COLUMNS)
+    lines = _Lines()
+    writer = csv.writer(lines, lineterminator="\n")
     for entry in entries:
         row = entry.row
         values = [
@@ -262,7 +266,16 @@ def recognition_csv(entries: Iterable[RecognitionEntry], site_urls: SiteUrls) ->
             site_urls.public(urls.item(entry.kind, entry.id)),
         ]
         writer.writerow([_spreadsheet_safe("" if value is None else str(value)) for value in values])
-    return buffer.getvalue()
+    return lines
+
+
+class _Lines(list[str]):
+    """What a CSV writer writes, a line at a time."""
+
+    write = list.append
+
+
+_HEADER = ",".join(RECOGNITION_COLUMNS) + "\n"
 
 
 def _spreadsheet_safe(cell: str) -> str:

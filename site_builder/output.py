@@ -45,7 +45,7 @@ from catalog.model import Credential, Site, Stack
 from catalog.parallel import map_in_processes
 from catalog.quality import CredentialQuality
 from catalog.quality_profiles import Profile, Standard
-from site_builder.render import Page
+from site_builder.render import Page, PageGroup
 
 ManifestEntry = bytes
 """What one output file was made from and which file on disk it is: its key (`KEY_BYTES`), then
@@ -55,6 +55,13 @@ ints they were a sixth of a 10,000-credential build's memory."""
 
 KEY_BYTES = 20
 IDENTITY = struct.Struct("<QQq")
+
+GroupRecord = tuple[bytes, tuple[tuple[str, str], ...], tuple[str, ...]]
+"""What a group of pages (a credential's or a stack's own files) was made from and what it made:
+the key of its recipe, the templates its pages used with their fingerprints, and its files' paths."""
+
+Item = Page | PageGroup | tuple[str, bytes]
+"""What the workers are handed: a page, a group of pages, or a file to copy (its path and bytes)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +78,8 @@ class Plan:
     """What the published site's files were made from."""
     kept: Mapping[str, ManifestEntry]
     """What the files the staging folder starts with were made from (the spare site)."""
+    groups: Mapping[str, GroupRecord]
+    """What the published site's groups of pages were made from, by their main page."""
     reducers: KeyedReducers
     """How page keys write the objects of views (known models as the key they were made under)."""
     cache: Cache
@@ -82,7 +91,7 @@ _MADE: set[str] = set()
 
 
 def write_pages(
-    pages: list[Page],
+    pages: list[Page | PageGroup],
     files: Mapping[str, bytes],
     environment: jinja2.Environment,
     given: str,
@@ -91,36 +100,50 @@ def write_pages(
     cache: Cache,
     jobs: int,
     known: Mapping[int, str],
-) -> int:
+) -> list[str]:
     """Render and write every page, and copy every file, into `staging`, and remove anything
-    else it holds; returns how many files were kept or carried over unchanged."""
+    else it holds; returns the paths of the files of the site."""
     manifest_key = cache.key("manifest", code_fingerprint("site_builder"), str(previous.resolve()))
     manifests = cache.get("pages", manifest_key) if previous.is_dir() else None
-    published, spare = manifests if isinstance(manifests, tuple) else ({}, {})
+    published, spare, groups = manifests if isinstance(manifests, tuple) and len(manifests) == 3 else ({}, {}, {})
     del manifests
     compiled = environment.bytecode_cache = SignedBytecodeCache(cache)
     for name in environment.list_templates(filter_func=lambda name: name.endswith((".html", ".xml"))):
         environment.get_template(name)  # compiled and fingerprinted once, before the workers fork
         template_fingerprint(environment, name, cache)
     cache.keep_only("templates", compiled.used)
-    items: tuple[Page | tuple[str, bytes], ...] = (*pages, *sorted(files.items()))
-    paths = [item.path if isinstance(item, Page) else item[0] for item in items]
-    for path in paths:
-        if path.startswith("/") or ".." in path.split("/"):
-            raise ValueError(f"refusing to write {path!r} outside the output folder")
-    remove_unplanned(staging, set(paths))
+    items: tuple[Item, ...] = (*pages, *sorted(files.items()))
+    planned = {path for item in items for path in _known_paths(item, groups)}
+    remove_unplanned(staging, planned)
+    del planned
     _MADE.clear()
-    plan = Plan(environment, given, staging, previous, published, spare, KeyedReducers(known), cache)
-    written = dict(zip(paths, map_in_processes(functools.partial(_write_item, plan), items, jobs), strict=True))
+    plan = Plan(environment, given, staging, previous, published, spare, groups, KeyedReducers(known), cache)
+    written: dict[str, ManifestEntry] = {}
+    made: dict[str, GroupRecord] = {}
+    for item, result in zip(items, map_in_processes(functools.partial(_write_item, plan), items, jobs), strict=True):
+        if isinstance(item, PageGroup):
+            record, entries = result
+            made[item.path] = record
+            written.update(entries)
+        else:
+            written[item.path if isinstance(item, Page) else item[0]] = result
     # The published site becomes the spare one when this build is swapped in. Only the files this
     # build planned are remembered of it (a file it did not plan is removed from the spare one), so
     # both manifests share their paths.
     retired = {path: entry for path in written if (entry := published.get(path)) is not None}
-    del plan, published, spare
-    carried = sum(entry[-1] for entry in written.values())
-    cache.put("pages", manifest_key, ({path: entry[:-1] for path, entry in written.items()}, retired))
+    del plan, published, spare, groups
+    cache.put("pages", manifest_key, ({path: entry[:-1] for path, entry in written.items()}, retired, made))
     cache.keep_only("pages", {manifest_key})
-    return carried
+    return list(written)
+
+
+def _known_paths(item: Item, groups: Mapping[str, GroupRecord]) -> tuple[str, ...]:
+    """The paths an item will write, as far as is known before it is made (a group's are those
+    it made the time before: one whose files change removes those it no longer makes)."""
+    if isinstance(item, PageGroup):
+        record = groups.get(item.path)
+        return record[2] if record else ()
+    return (item.path if isinstance(item, Page) else item[0],)
 
 
 class SignedBytecodeCache(jinja2.BytecodeCache):
@@ -182,14 +205,75 @@ def remove_unplanned(staging: Path, planned: set[str]) -> None:
     clear(root)
 
 
-def _write_item(plan: Plan, item: Page | tuple[str, bytes]) -> bytes:
-    """Write one file; returns its manifest entry, and a last byte saying whether it was kept or
-    carried over (1) or written (0)."""
+def _write_item(plan: Plan, item: Item) -> Any:
+    """Write one file, or a group's files. A file's result is its manifest entry, with a last
+    byte saying whether it was kept or carried over (1) or written (0); a group's is its record
+    and its files' results."""
+    if isinstance(item, PageGroup):
+        return _write_group(plan, item)
     if isinstance(item, Page):
         path, key = item.path, page_key(item, plan.environment, plan.given, plan.reducers, plan.cache)
     else:
         path, key = item[0], hashlib.blake2b(b"bytes\0" + item[1], digest_size=KEY_BYTES).digest()
+    if path.startswith("/") or ".." in path.split("/"):
+        raise ValueError(f"refusing to write {path!r} outside the output folder")
     target = os.path.join(plan.staging, path)
+    if (entry := _reuse(plan, path, key, target)) is not None:
+        return entry
+    with open(target, "xb") as file:
+        file.write(render_page(plan.environment, item).encode("utf-8") if isinstance(item, Page) else item[1])
+    return key + _identity(os.stat(target)) + b"\0"
+
+
+def _write_group(plan: Plan, group: PageGroup) -> tuple[GroupRecord, list[tuple[str, ManifestEntry]]]:
+    """Carry a group's files over when its recipe and the templates its pages used are unchanged
+    and every file is still the one made (each keeps the key it was made under); otherwise make
+    its pages and write each one, and remove the files it made the time before and no longer does."""
+    key = group_key(group, plan.given, plan.reducers)
+    record = plan.groups.get(group.path)
+    if (
+        record is not None
+        and record[0] == key
+        and all(template_fingerprint(plan.environment, name, plan.cache) == used for name, used in record[1])
+    ):
+        carried = [(path, _carry(plan, path)) for path in record[2]]
+        if all(entry is not None for _, entry in carried):
+            return record, carried  # type: ignore[return-value]
+    pages = group.make()
+    entries = [(page.path, _write_item(plan, page)) for page in pages]
+    templates = {page.template for page in pages if page.template is not None}
+    fingerprints = tuple((name, template_fingerprint(plan.environment, name, plan.cache)) for name in sorted(templates))
+    paths = tuple(page.path for page in pages)
+    for gone in set(record[2] if record else ()) - set(paths):
+        _remove_with_empty_folders(plan.staging, gone)
+    return (key, fingerprints, paths), entries
+
+
+def _remove_with_empty_folders(staging: Path, path: str) -> None:
+    """Remove a file of the staging folder, and the folders that leaves empty."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(os.path.join(staging, path))
+    folder = os.path.dirname(path)
+    while folder:
+        try:
+            os.rmdir(os.path.join(staging, folder))
+        except OSError:  # not empty (or gone)
+            return
+        _MADE.discard(os.path.join(staging, folder))
+        folder = os.path.dirname(folder)
+
+
+def _carry(plan: Plan, path: str) -> ManifestEntry | None:
+    """Keep or link a file of an unchanged group under the key the published site made it with."""
+    before = plan.manifest.get(path)
+    if before is None:
+        return None
+    return _reuse(plan, path, before[:KEY_BYTES], os.path.join(plan.staging, path))
+
+
+def _reuse(plan: Plan, path: str, key: bytes, target: str) -> ManifestEntry | None:
+    """The file made under `key`, if the staging folder still holds it or the published site does
+    (then linked); otherwise None, with room made at `target` for writing it."""
     mine = plan.kept.get(path)
     if mine is not None and mine.startswith(key) and _is_file(target, mine):
         return mine + b"\1"
@@ -206,9 +290,7 @@ def _write_item(plan: Plan, item: Page | tuple[str, bytes]) -> bytes:
         and _link_unchanged(os.path.join(plan.previous, path), target, before)
     ):
         return before + b"\1"
-    with open(target, "xb") as file:
-        file.write(render_page(plan.environment, item).encode("utf-8") if isinstance(item, Page) else item[1])
-    return key + _identity(os.stat(target)) + b"\0"
+    return None
 
 
 def _is_file(path: str, entry: ManifestEntry) -> bool:
@@ -271,6 +353,14 @@ def page_key(
     return digest.digest()
 
 
+def group_key(group: PageGroup, given: str, reducers: KeyedReducers) -> bytes:
+    """A hash of the group's recipe and of what every template reads besides its view (the
+    templates themselves are checked apart, by the fingerprints the group's record keeps)."""
+    digest = hashlib.blake2b(f"group\0{given}\0".encode(), digest_size=KEY_BYTES)
+    digest.update(canonical_bytes(group.make, reducers))
+    return digest.digest()
+
+
 def canonical_bytes(value: object, reducers: KeyedReducers) -> bytes:
     """The value's pickle, with each known object (a model, a stack's facts) written as its key.
 
@@ -287,7 +377,7 @@ def canonical_bytes(value: object, reducers: KeyedReducers) -> bytes:
     return buffer.getvalue()
 
 
-KEYED_TYPES = (Credential, Stack, Site, StackFacts, Standard, Profile, CredentialQuality)
+KEYED_TYPES = (Catalog, Credential, Stack, Site, StackFacts, Standard, Profile, CredentialQuality)
 
 
 class KeyedReducers(dict[type, Callable[[Any], Any]]):
@@ -329,8 +419,9 @@ def _known(key: str) -> None:
 def known_objects(checked: Checked, catalog: Catalog) -> dict[int, str]:
     """The keys that stand for the objects the check made, by identity: each model under its
     file's key, each credential's quality verdicts under the key they were assessed under, the
-    site, the quality profile and its standards under a hash of their values, and each stack's
-    facts under its stack's and members' keys (the facts are computed from nothing else)."""
+    site, the quality profile and its standards under a hash of their values, each stack's facts
+    under its stack's and members' keys (the facts are computed from nothing else), and the
+    catalog under its site's, credentials' and stacks' keys."""
     known = {id(f.model): f.key for f in checked.files if f.model is not None and f.key}
     profile = (checked.quality.profile,) if checked.quality else ()
     for value in (catalog.site, *profile, *(standard for p in profile for standard in p.standards)):
@@ -342,6 +433,10 @@ def known_objects(checked: Checked, catalog: Catalog) -> dict[int, str]:
         parts = [known.get(id(model)) for model in (stack, *catalog.members(stack))]
         if all(parts):
             known[id(catalog.facts[stack.id])] = hashlib.blake2b("facts".join(map(str, parts)).encode()).hexdigest()
+    # Everything else a catalog holds is derived from its site, credentials and stacks.
+    parts = [known.get(id(model)) for model in (catalog.site, *catalog.credentials, *catalog.stacks)]
+    if all(parts):
+        known[id(catalog)] = hashlib.blake2b("catalog".join(map(str, parts)).encode()).hexdigest()
     return known
 
 

@@ -18,7 +18,8 @@ import jinja2
 from catalog.content import Catalog
 from catalog.labels import StackFacts
 from catalog.model import Credential, Stack, public_data
-from catalog.quality import QualityReport
+from catalog.quality import CredentialQuality, QualityReport, StackQuality
+from catalog.quality_profiles import Profile
 from catalog.recognition import (
     RECONFIRM_AFTER_MONTHS,
     by_jurisdiction,
@@ -36,6 +37,7 @@ from site_builder.exports import (
     catalog_index,
     credential_record,
     recognition_csv,
+    recognition_lines,
     stack_achievement,
     stack_record,
     to_json,
@@ -81,6 +83,19 @@ def _json_text(record: Callable[..., Any], *args: Any) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class PageGroup:
+    """A credential's or a stack's own files, made together by one recipe only when they must be.
+
+    These are most of a site. Their files are a pure function of the recipe's arguments (and of
+    the templates they use), so a build in which neither changed carries the group's files over
+    without planning, keying or rendering any of them (site_builder.output)."""
+
+    path: str
+    """Its main page (listed in the sitemap); it also names the group from one build to the next."""
+    make: functools.partial[list[Page]]
+
+
+@dataclass(frozen=True, slots=True)
 class SiteInputs:
     """Everything rendering depends on; nothing else is read."""
 
@@ -98,92 +113,45 @@ class SiteInputs:
     """Credential id -> its earlier versions (oldest first), each with its description as safe HTML."""
 
 
-def plan_site(inputs: SiteInputs) -> list[Page]:
-    """Every file of the site, in a stable order."""
+def plan_site(inputs: SiteInputs) -> list[Page | PageGroup]:
+    """Every file of the site, in a stable order: each credential's and each stack's own files as
+    a group, and the pages about the whole catalog."""
     catalog, site_urls, quality = inputs.catalog, inputs.urls, inputs.quality
     base = PageView(catalog.site, urls.HOME, inputs.drafts, inputs.search, inputs.today, inputs.tool_version)
-    pages: list[Page] = [
+    pages: list[Page | PageGroup] = [
         _page(views.home_page(base, catalog), "home.html"),
         *(_page(view, "credentials.html") for view in views.credential_list_pages(base, catalog)),
         *(_page(view, "stacks.html") for view in views.stack_list_pages(base, catalog)),
         Page("404.html", "404.html", views.not_found_page(base)),
     ]
-    has_achievements = site_urls.origin is not None  # an Achievement's id must be an absolute URL
     for credential in catalog.credentials:
-        earlier = inputs.archived.get(credential.id, ())
-        pages.append(
-            view_page(
-                urls.credential(credential.id),
-                "credential.html",
-                views.credential_page,
-                base,
-                catalog.site,
-                credential,
-                inputs.descriptions[credential.id],
-                catalog.stacks_with(credential),
-                tuple(catalog.by_id[p] for p in credential.prerequisites if p in catalog.by_id),
-                quality.profile,
-                quality.for_credential(credential.id),
-                has_achievements,
-                tuple(old for old, _ in earlier),
-            )
+        recipe = functools.partial(
+            credential_files,
+            base,
+            site_urls,
+            credential,
+            inputs.descriptions[credential.id],
+            catalog.stacks_with(credential),
+            tuple(catalog.by_id[p] for p in credential.prerequisites if p in catalog.by_id),
+            catalog.stacks_of.get(credential.id, ()),
+            quality.profile,
+            quality.for_credential(credential.id),
+            inputs.archived.get(credential.id, ()),
         )
-        pages.append(
-            json_page(
-                urls.credential(credential.id, "credential.json"),
-                credential_record,
-                credential,
-                catalog.stacks_of.get(credential.id, ()),
-                site_urls,
-            )
-        )
-        if has_achievements and not credential.version:  # a version's Achievement is in its own folder
-            earlier_models = tuple(old for old, _ in earlier)
-            pages.append(
-                json_page(
-                    urls.credential(credential.id, "achievement.json"),
-                    achievement,
-                    credential,
-                    site_urls,
-                    catalog.site.language,
-                    earlier_models,
-                )
-            )
-        pages += version_pages(base, inputs, credential, earlier)
-        if is_described(credential, site_urls):
-            pages.append(
-                json_page(
-                    urls.credential(credential.id, "ctdl.json"),
-                    credential_document,
-                    credential,
-                    catalog.site,
-                    catalog.stacks_with(credential),
-                    site_urls,
-                    inputs.today,
-                )
-            )
+        pages.append(PageGroup(urls.output_file(urls.credential(credential.id)), recipe))
     for stack in catalog.stacks:
-        pages.append(
-            view_page(
-                urls.stack(stack.id),
-                "stack.html",
-                views.stack_page,
-                base,
-                catalog.site,
-                stack,
-                catalog.facts[stack.id],
-                catalog.members(stack),
-                quality.profile,
-                quality.for_stack(stack.id),
-            )
-        )
-        pages.append(
-            json_page(urls.stack(stack.id, "stack.json"), _stack_record, stack, catalog.facts[stack.id], site_urls)
-        )
         members = catalog.members(stack)
-        stack_badge = stack_achievement(stack, members, catalog.facts[stack.id].rule, site_urls, catalog.site.language)
-        if stack_badge is not None:
-            pages.append(Page(urls.stack(stack.id, "achievement.json"), text=to_json(stack_badge) + "\n"))
+        recipe = functools.partial(
+            stack_files,
+            base,
+            site_urls,
+            stack,
+            catalog.facts[stack.id],
+            members,
+            quality.profile,
+            quality.for_stack(stack.id),
+        )
+        pages.append(PageGroup(urls.output_file(urls.stack(stack.id)), recipe))
         if (ctdl := stack_document(stack, catalog, site_urls, inputs.today)) is not None:
             pages.append(Page(urls.stack(stack.id, "ctdl.json"), text=to_json(ctdl) + "\n"))
     pages += [_page(view, "quality.html") for view in views.quality_pages(base, quality, catalog)]
@@ -202,7 +170,7 @@ def plan_site(inputs: SiteInputs) -> list[Page]:
         listed = tuple(
             page.path.removesuffix("index.html")
             for page in pages
-            if page.template not in (None, "version.html") and page.path.endswith("index.html")
+            if isinstance(page, PageGroup) or (page.template is not None and page.path.endswith("index.html"))
         )
         pages.append(Page("sitemap.xml", "sitemap.xml", views.sitemap_page(base, listed)))
         pages.append(Page("feed.xml", "feed.xml", views.feed_page(base, catalog.credentials)))
@@ -219,20 +187,94 @@ def _stack_record(stack: Stack, facts: StackFacts, site_urls: SiteUrls) -> dict[
 
 def _csv(catalog: Catalog, jurisdiction: str | None, site_urls: SiteUrls) -> str:
     """The recognition spreadsheet of one jurisdiction, or of all of them."""
+    lines = _recognition_lines(catalog, site_urls)
+    return recognition_csv(line for code, line in lines if jurisdiction in (None, code))
+
+
+_LINES: list[tuple[Catalog, SiteUrls, list[tuple[str, str]]]] = []
+"""The last catalog's recognition lines, each with its jurisdiction: the five spreadsheets are
+made one after the other (by the same worker) from the same lines, which are made once."""
+
+
+def _recognition_lines(catalog: Catalog, site_urls: SiteUrls) -> list[tuple[str, str]]:
+    if _LINES and _LINES[0][0] is catalog and _LINES[0][1] == site_urls:
+        return _LINES[0][2]
     entries = recognition_entries(catalog)
-    return recognition_csv((e for e in entries if jurisdiction in (None, e.row.jurisdiction)), site_urls)
+    lines = list(zip((entry.row.jurisdiction for entry in entries), recognition_lines(entries, site_urls), strict=True))
+    _LINES[:] = [(catalog, site_urls, lines)]
+    return lines
 
 
-def version_pages(
-    base: PageView, inputs: SiteInputs, current: Credential, earlier: tuple[tuple[Credential, str], ...]
+def credential_files(
+    base: PageView,
+    site_urls: SiteUrls,
+    credential: Credential,
+    description: str,
+    stacks: tuple[Stack, ...],
+    prerequisites: tuple[Credential, ...],
+    stack_ids: tuple[str, ...],
+    profile: Profile,
+    verdicts: CredentialQuality | None,
+    earlier: tuple[tuple[Credential, str], ...],
 ) -> list[Page]:
-    """Every version of a credential at its own, unchanging address: /credentials/<id>/v<version>/.
+    """A credential's own files: its page, its records, and its versions' pages and records."""
+    site = base.site
+    has_achievements = site_urls.origin is not None  # an Achievement's id must be an absolute URL
+    earlier_models = tuple(old for old, _ in earlier)
+    pages = [
+        view_page(
+            urls.credential(credential.id),
+            "credential.html",
+            views.credential_page,
+            base,
+            site,
+            credential,
+            description,
+            stacks,
+            prerequisites,
+            profile,
+            verdicts,
+            has_achievements,
+            earlier_models,
+        ),
+        json_page(
+            urls.credential(credential.id, "credential.json"), credential_record, credential, stack_ids, site_urls
+        ),
+    ]
+    if has_achievements and not credential.version:  # a version's Achievement is in its own folder
+        pages.append(
+            json_page(
+                urls.credential(credential.id, "achievement.json"),
+                achievement,
+                credential,
+                site_urls,
+                site.language,
+                earlier_models,
+            )
+        )
+    pages += version_pages(base, site_urls, [*earlier, (credential, description)])
+    if is_described(credential, site_urls):
+        pages.append(
+            json_page(
+                urls.credential(credential.id, "ctdl.json"),
+                credential_document,
+                credential,
+                site,
+                stacks,
+                site_urls,
+                base.today,
+            )
+        )
+    return pages
+
+
+def version_pages(base: PageView, site_urls: SiteUrls, versions: list[tuple[Credential, str]]) -> list[Page]:
+    """Every version of a credential (oldest first, each with its description as safe HTML) at its
+    own, unchanging address: /credentials/<id>/v<version>/.
 
     A version's files depend only on that version and the ones before it, so publishing 1.1 leaves
     the 1.0 files byte for byte as they were (a badge earned under 1.0 keeps pointing at its criteria).
     """
-    catalog, site_urls = inputs.catalog, inputs.urls
-    versions = [*earlier, (current, inputs.descriptions[current.id])]
     pages = []
     for index, (credential, description) in enumerate(versions):
         if credential.version is None:
@@ -246,10 +288,38 @@ def version_pages(
         pages.append(json_page(folder + "credential.json", credential_record, credential, (), site_urls, folder))
         if has_achievement:
             pages.append(
-                json_page(
-                    folder + "achievement.json", achievement, credential, site_urls, catalog.site.language, previous
-                )
+                json_page(folder + "achievement.json", achievement, credential, site_urls, base.site.language, previous)
             )
+    return pages
+
+
+def stack_files(
+    base: PageView,
+    site_urls: SiteUrls,
+    stack: Stack,
+    facts: StackFacts,
+    members: tuple[Credential, ...],
+    profile: Profile,
+    verdicts: StackQuality | None,
+) -> list[Page]:
+    """A stack's own files: its page, its record and, when it awards a badge, its Achievement."""
+    pages = [
+        view_page(
+            urls.stack(stack.id),
+            "stack.html",
+            views.stack_page,
+            base,
+            base.site,
+            stack,
+            facts,
+            members,
+            profile,
+            verdicts,
+        ),
+        json_page(urls.stack(stack.id, "stack.json"), _stack_record, stack, facts, site_urls),
+    ]
+    if (badge := stack_achievement(stack, members, facts.rule, site_urls, base.site.language)) is not None:
+        pages.append(Page(urls.stack(stack.id, "achievement.json"), text=to_json(badge) + "\n"))
     return pages
 
 

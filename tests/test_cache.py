@@ -15,7 +15,7 @@ import pickle
 import shutil
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import jinja2
 import pytest
@@ -107,6 +107,9 @@ EDITS: dict[str, Edit] = {
         encoding="utf-8",
     ),
     "a deleted stack": lambda content, _: (content / "stacks/pair.yaml").unlink(),
+    "a credential's version removed": lambda content, _: replace_in(
+        content / "credentials/alpha.md", "version: 1.0.0\n", ""
+    ),
 }
 
 
@@ -312,6 +315,44 @@ def test_a_spare_site_that_cannot_be_cleared_is_dropped_not_kept(make_content, t
     build(content, out)
     build(content, tmp_path / "clean", "--no-cache")
     assert tree(out) == tree(tmp_path / "clean")
+
+
+def test_a_published_page_changed_in_place_is_written_again(make_content, tmp_path: Path) -> None:
+    content, out, clean = make_content(), tmp_path / "site", tmp_path / "clean"
+    build(content, out)
+    page = out / "credentials/beta/index.html"
+    page.write_text(page.read_text().replace("</main>", "<p>Edited in the site.</p></main>"))
+    build(content, out)
+    build(content, clean, "--no-cache")
+    assert tree(out) == tree(clean)
+
+
+MADE: list[str] = []
+"""The credentials whose files `counted_credential_files` was asked to make."""
+
+
+def counted_credential_files(*args: Any) -> list[render.Page]:
+    MADE.append(args[2].id)
+    return REAL_CREDENTIAL_FILES(*args)
+
+
+REAL_CREDENTIAL_FILES = render.credential_files
+
+
+def test_a_rebuild_makes_the_files_of_only_the_credential_that_changed(
+    make_content, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr(render, "credential_files", counted_credential_files)
+    content, out, clean = make_content(), tmp_path / "site", tmp_path / "clean"
+    build(content, out, "--jobs", "1")
+    assert sorted(MADE) == ["alpha", "beta"]
+    MADE.clear()
+    replace_in(content / "credentials/alpha.md", "Alpha Skill", "Alpha Skills")
+    build(content, out, "--jobs", "1")
+    assert MADE == ["alpha"]
+    MADE.clear()
+    build(content, clean, "--jobs", "1", "--no-cache")
+    assert tree(out) == tree(clean)
 
 
 def test_an_unchanged_rebuild_reuses_every_page(make_content, tmp_path: Path) -> None:
