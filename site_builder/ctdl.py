@@ -18,6 +18,7 @@ import uuid
 from typing import Any, Iterable
 
 from catalog.content import Catalog
+from catalog.labels import StackFacts
 from catalog.model import Cost, Credential, Issuer, LicensureFitRow, RecognitionRow, Site, Stack
 from catalog.recognition import counts
 from site_builder import formatting, urls
@@ -90,9 +91,17 @@ def credential_document(
     return None if node is None else {"@context": CONTEXT, **node}
 
 
-def stack_document(stack: Stack, catalog: Catalog, site_urls: SiteUrls, today: datetime.date) -> dict[str, Any] | None:
-    """The stack's /stacks/<id>/ctdl.json, or None when not published."""
-    node = stack_node(stack, catalog, site_urls, today)
+def stack_document(
+    stack: Stack,
+    site: Site,
+    facts: StackFacts,
+    members: tuple[Credential, ...],
+    site_urls: SiteUrls,
+    today: datetime.date,
+) -> dict[str, Any] | None:
+    """The stack's /stacks/<id>/ctdl.json, or None when not published (given, like a credential's,
+    only what it shows)."""
+    node = stack_node(stack, site, facts, members, site_urls, today)
     return None if node is None else {"@context": CONTEXT, **node}
 
 
@@ -177,16 +186,22 @@ def credential_node(
     return node
 
 
-def stack_node(stack: Stack, catalog: Catalog, site_urls: SiteUrls, today: datetime.date) -> dict[str, Any] | None:
+def stack_node(
+    stack: Stack,
+    site: Site,
+    facts: StackFacts,
+    members: tuple[Credential, ...],
+    site_urls: SiteUrls,
+    today: datetime.date,
+) -> dict[str, Any] | None:
     s = stack
     page = site_urls.absolute(urls.stack(s.id))
     if page is None or s.ctid is None or not is_described(s, site_urls):
         return None
-    language, facts = catalog.site.language, catalog.facts[s.id]
+    language = site.language
     description = s.label + (f" {s.outcome}" if s.outcome else "")
-    node = _common(s.ctid, STACK_TYPE, s.title, description, page, catalog.site.issuer, s.status, language)
-    members = [catalog.by_id.get(member) for member in s.credentials]
-    parts = [resource_id(m.ctid) for m in members if m is not None and m.ctid and not m.is_draft]
+    node = _common(s.ctid, STACK_TYPE, s.title, description, page, site.issuer, s.status, language)
+    parts = [resource_id(m.ctid) for m in members if m.ctid and not m.is_draft]
     if parts:
         node["ceterms:hasPart"] = parts
     rule = f"Complete {facts.rule}."  # 'Complete all 3, in order.' or 'Complete any 2 of 3.'
@@ -204,7 +219,7 @@ def stack_node(stack: Stack, catalog: Catalog, site_urls: SiteUrls, today: datet
     if facts.cost.is_exact and facts.currency is not None:
         cost = Cost(facts.cost.low, facts.currency)
         node["ceterms:estimatedCost"] = [_cost(cost, page, "the credentials of this stack", language)]
-    node.update(_recognition(s.licensure_fit, catalog.site, today))
+    node.update(_recognition(s.licensure_fit, site, today))
     return node
 
 

@@ -152,8 +152,6 @@ def plan_site(inputs: SiteInputs) -> list[Page | PageGroup]:
             quality.for_stack(stack.id),
         )
         pages.append(PageGroup(urls.output_file(urls.stack(stack.id)), recipe))
-        if (ctdl := stack_document(stack, catalog, site_urls, inputs.today)) is not None:
-            pages.append(Page(urls.stack(stack.id, "ctdl.json"), text=to_json(ctdl) + "\n"))
     pages += [_page(view, "quality.html") for view in views.quality_pages(base, quality, catalog)]
     entries = by_jurisdiction(catalog)
     matrix = recognition_matrix(catalog)
@@ -174,8 +172,9 @@ def plan_site(inputs: SiteInputs) -> list[Page | PageGroup]:
         )
         pages.append(Page("sitemap.xml", "sitemap.xml", views.sitemap_page(base, listed)))
         pages.append(Page("feed.xml", "feed.xml", views.feed_page(base, catalog.credentials)))
-    if (ctdl := ctdl_index(catalog, site_urls)) is not None:
-        pages.append(Page("ctdl.json", text=to_json(ctdl) + "\n"))
+    described: tuple[Credential | Stack, ...] = (*catalog.credentials, *catalog.stacks)
+    if any(is_described(item, site_urls) for item in described):
+        pages.append(json_page("ctdl.json", ctdl_index, catalog, site_urls))
     pages.append(Page("robots.txt", text=_robots(site_urls)))
     pages.append(Page(".nojekyll", text=""))
     return pages
@@ -302,7 +301,8 @@ def stack_files(
     profile: Profile,
     verdicts: StackQuality | None,
 ) -> list[Page]:
-    """A stack's own files: its page, its record and, when it awards a badge, its Achievement."""
+    """A stack's own files: its page, its record and, when it awards a badge, its Achievement, and
+    when it is described in CTDL, its document."""
     pages = [
         view_page(
             urls.stack(stack.id),
@@ -320,6 +320,8 @@ def stack_files(
     ]
     if (badge := stack_achievement(stack, members, facts.rule, site_urls, base.site.language)) is not None:
         pages.append(Page(urls.stack(stack.id, "achievement.json"), text=to_json(badge) + "\n"))
+    if (ctdl := stack_document(stack, base.site, facts, members, site_urls, base.today)) is not None:
+        pages.append(Page(urls.stack(stack.id, "ctdl.json"), text=to_json(ctdl) + "\n"))
     return pages
 
 
