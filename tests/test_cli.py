@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -25,6 +27,16 @@ def test_errors_are_printed_as_path_line_col_code_with_hints(make_content, capsy
     assert f"{content}/credentials/alpha.md:6:20: error[V003]: 'audience.roles[0]' has unknown value 'teachr'" in err
     assert "  hint: did you mean 'teacher'?" in err
     assert "Traceback" not in err
+
+
+def test_the_command_exits_with_its_code_and_all_it_printed(make_content) -> None:
+    """`credcat` ends without Python's teardown (site_builder.cli.run): what it printed is flushed first."""
+    content = make_content(edits={"credentials/alpha.md": [["roles: [teacher]", "roles: [teachr]"]]})
+    command = [sys.executable, "-m", "site_builder.cli", "validate", "--content", str(content)]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert run.returncode == 1
+    assert run.stdout == "FAILED: content not usable; 1 error, 0 warnings\n"
+    assert "error[V003]" in run.stderr and "Traceback" not in run.stderr
 
 
 def test_warnings_fail_only_under_strict(make_content, capsys) -> None:
