@@ -112,7 +112,12 @@ def write_pages(
         environment.get_template(name)  # compiled and fingerprinted once, before the workers fork
         template_fingerprint(environment, name, cache)
     cache.keep_only("templates", compiled.used)
-    items: tuple[Item, ...] = (*pages, *sorted(files.items()))
+    # The pages about the whole catalog take longest each: first, so that the groups even out the cores' work.
+    items: tuple[Item, ...] = (
+        *(page for page in pages if not isinstance(page, PageGroup)),
+        *sorted(files.items()),
+        *(page for page in pages if isinstance(page, PageGroup)),
+    )
     planned = {path for item in items for path in _known_paths(item, groups)}
     remove_unplanned(staging, planned)
     del planned
