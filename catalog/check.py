@@ -253,25 +253,35 @@ def check_files(
     held: dict[int, dict[str, bytes]] = {}  # shards waiting for checks: what they will hold
     used: set[str] = set()
     for shard, group in itertools.groupby(files, key=operator.itemgetter(0)):
-        found_stored = cache.get("checks", _shard_key(cache, shard))
-        stored: dict[str, bytes] = found_stored if isinstance(found_stored, dict) else {}
-        entries: dict[str, bytes] = {}
+        keyed: list[tuple[Kind, int, Path, str]] = []
         for _, kind, index, path in group:
             problems: list[Diagnostic] = []
             raw = read_bytes(path, problems)
             if raw is None:
                 outcomes[kind, index] = FileOutcome(tuple(problems), None)
-                continue
-            key = _check_key(cache, given, kind, str(path), raw)
-            payload, outcome = stored.get(key), cache.remembered("checked", key)
-            if outcome is None:
-                if payload is None:
-                    waiting.append((shard, (kind, index)))
-                    work.append((str(path), kind))
-                    continue
+            else:
+                keyed.append((kind, index, path, _check_key(cache, given, kind, str(path), raw)))
+        known: list[Remembered | None] = [cache.remembered("checked", key) for *_, key in keyed]
+        if all(memo is not None for memo in known):  # the preview server has them all; so has the entry
+            for (kind, index, _, key), memo in zip(keyed, known, strict=True):
+                assert memo is not None
+                outcomes[kind, index] = _taken(cache, key, memo[0], today, memo)
+                used.add(key)
+            continue
+        found_stored = cache.get("checks", _shard_key(cache, shard))
+        stored: dict[str, bytes] = found_stored if isinstance(found_stored, dict) else {}
+        entries: dict[str, bytes] = {}
+        for (kind, index, path, key), memo in zip(keyed, known, strict=True):
+            payload = stored.get(key)
+            if memo is not None:
+                outcome = memo[0]
+            elif payload is not None:
                 outcome = pickle.loads(payload)
-            outcomes[kind, index] = _on_day(outcome, today)
-            cache.remember("checked", key, outcome)
+            else:
+                waiting.append((shard, (kind, index)))
+                work.append((str(path), kind))
+                continue
+            outcomes[kind, index] = _taken(cache, key, outcome, today, memo)
             if payload is not None:
                 entries[key] = payload
             used.add(key)
@@ -284,11 +294,12 @@ def check_files(
     payloads = map_in_processes(functools.partial(_check_one, facts, issuer, cache, given), work, jobs)
     for (shard, place), (key, payload) in zip(waiting, payloads, strict=True):  # strict: to the pool's end
         outcome = pickle.loads(payload)
-        outcomes[place] = _on_day(outcome, today)
         if key:
+            outcomes[place] = _taken(cache, key, outcome, today)
             held[shard][key] = payload
             used.add(key)
-            cache.remember("checked", key, outcome)
+        else:
+            outcomes[place] = _on_day(outcome, today)
         still_to_check[shard] -= 1
         if not still_to_check[shard]:  # results come in the order of `work`: shard by shard
             cache.put("checks", _shard_key(cache, shard), held.pop(shard))
@@ -297,6 +308,22 @@ def check_files(
     return {
         kind: [outcomes[kind, index] for index in range(len(found.by_kind.get(kind, ())))] for kind in PER_FILE_KINDS
     }
+
+
+Remembered = tuple[FileOutcome, datetime.date, FileOutcome]
+"""What the preview server remembers of a checked file: its outcome, and that outcome on a day."""
+
+
+def _taken(
+    cache: Cache, key: str, outcome: FileOutcome, today: datetime.date, memo: Remembered | None = None
+) -> FileOutcome:
+    """The outcome on `today`, remembered (by the preview server, which rebuilds on the same day
+    again and again) with the day it was applied to."""
+    if memo is not None and memo[1] == today:
+        return memo[2]
+    on_day = _on_day(outcome, today)
+    cache.remember("checked", key, (outcome, today, on_day))
+    return on_day
 
 
 def _on_day(outcome: FileOutcome, today: datetime.date) -> FileOutcome:

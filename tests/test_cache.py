@@ -23,7 +23,7 @@ import pytest
 
 from catalog import cache as cache_module
 from catalog import parallel
-from catalog.cache import CACHE_FOLDER, Cache, default_cache_folder
+from catalog.cache import CACHE_FOLDER, NO_CACHE, Cache, default_cache_folder
 from catalog.check import CheckOptions, check_catalog
 from catalog.sources import KEPT_ONCE_CHECKED, Kind, NotKept, read_source
 from site_builder import build as build_module
@@ -483,6 +483,20 @@ def test_warnings_that_age_follow_the_day_of_each_run_from_the_cache(make_conten
 
     for today, expected in (("2026-11-24", set()), ("2026-05-01", {"R008"}), ("2027-06-02", {"R006", "R012"})):
         assert codes(today) == expected == codes(today, "--no-cache"), today
+
+
+def test_warnings_that_age_follow_the_day_of_each_run_in_the_preview_servers_memory(make_content) -> None:
+    content = make_content(
+        edits={"credentials/alpha.md": [["as_of: 2026-06-01}", "as_of: 2026-06-01, expires: 2027-01-31}"]]}
+    )
+    cache = Cache(default_cache_folder(content), remember=("checked", "quality"))
+
+    def codes(today: str, cache: Cache) -> set[str]:
+        checked = check_catalog(content, CheckOptions(datetime.date.fromisoformat(today)), cache=cache)
+        return {d.code for d in checked.diagnostics} & {"R006", "R008", "R012"}
+
+    for today in ("2026-11-24", "2026-05-01", "2026-05-01", "2027-06-02", "2026-11-24"):
+        assert codes(today, cache) == codes(today, NO_CACHE), today
 
 
 def test_an_older_layouts_entries_are_removed(make_content, tmp_path: Path) -> None:
