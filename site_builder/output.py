@@ -41,7 +41,7 @@ from catalog.cache import NO_CACHE, Cache, code_fingerprint
 from catalog.check import Checked
 from catalog.content import Catalog
 from catalog.labels import StackFacts
-from catalog.model import Credential, Site, Stack
+from catalog.model import Credential, LicensureFitRow, RecognitionRow, Site, Stack
 from catalog.parallel import map_in_processes
 from catalog.quality import CredentialQuality
 from catalog.quality_profiles import Profile, Standard
@@ -382,7 +382,18 @@ def canonical_bytes(value: object, reducers: KeyedReducers) -> bytes:
     return buffer.getvalue()
 
 
-KEYED_TYPES = (Catalog, Credential, Stack, Site, StackFacts, Standard, Profile, CredentialQuality)
+KEYED_TYPES = (
+    Catalog,
+    Credential,
+    Stack,
+    Site,
+    StackFacts,
+    Standard,
+    Profile,
+    CredentialQuality,
+    RecognitionRow,
+    LicensureFitRow,
+)
 
 
 class KeyedReducers(dict[type, Callable[[Any], Any]]):
@@ -425,9 +436,15 @@ def known_objects(checked: Checked, catalog: Catalog) -> dict[int, str]:
     """The keys that stand for the objects the check made, by identity: each model under its
     file's key, each credential's quality verdicts under the key they were assessed under, the
     site, the quality profile and its standards under a hash of their values, each stack's facts
-    under its stack's and members' keys (the facts are computed from nothing else), and the
-    catalog under its site's, credentials' and stacks' keys."""
+    under its stack's and members' keys (the facts are computed from nothing else), each
+    recognition row under its model's key and its place, and the catalog under its site's,
+    credentials' and stacks' keys."""
     known = {id(f.model): f.key for f in checked.files if f.model is not None and f.key}
+    rows_of: list[tuple[object, tuple[RecognitionRow, ...]]] = [(c, c.recognition) for c in catalog.credentials]
+    rows_of += [(s, s.licensure_fit) for s in catalog.stacks]
+    for model, rows in rows_of:  # a row is part of its model: named by its place there
+        if model_key := known.get(id(model)):
+            known.update((id(row), f"{model_key}/{index}") for index, row in enumerate(rows))
     profile = (checked.quality.profile,) if checked.quality else ()
     for value in (catalog.site, *profile, *(standard for p in profile for standard in p.standards)):
         known[id(value)] = hashlib.blake2b(repr(value).encode(), digest_size=20).hexdigest()
