@@ -11,7 +11,7 @@ import datetime
 import hashlib
 import importlib.metadata
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -64,6 +64,9 @@ class BuildOutcome:
     seconds: float = 0.0
     absolute_urls: bool = False
     """Whether sitemap.xml, feed.xml and achievement.json were written (they need a full --base-url)."""
+    made: object = field(default=None, repr=False, compare=False)
+    """The checked catalog and the plan, freed with the outcome rather than as the build returns
+    (the command line ends without freeing them: site_builder.cli.run)."""
 
 
 def build(options: BuildOptions) -> BuildOutcome:
@@ -77,7 +80,7 @@ def build(options: BuildOptions) -> BuildOutcome:
     options.progress("checking")
     checked = check_catalog(options.content, CheckOptions(options.today), cache=options.cache, jobs=options.jobs)
     if checked.failed(strict=options.strict) or checked.catalog is None or checked.quality is None:
-        return BuildOutcome(False, checked.diagnostics)
+        return BuildOutcome(False, checked.diagnostics, made=checked)
     catalog = checked.catalog.published(include_drafts=options.drafts)
 
     options.progress("planning")
@@ -111,6 +114,7 @@ def build(options: BuildOptions) -> BuildOutcome:
         stacks=len(catalog.stacks),
         seconds=time.perf_counter() - started,
         absolute_urls=options.urls.origin is not None,
+        made=(checked, catalog, pages),
     )
 
 
