@@ -437,23 +437,24 @@ def test_entries_a_build_did_not_use_are_removed(make_content, tmp_path: Path) -
     build(content, out)
     cache = tmp_path / CACHE_FOLDER
 
-    def entries() -> set[str]:  # the spare site (`sites/`) is not an entry
+    def entries() -> set[str]:  # the spare site (`sites/`) is not an entry; shards are counted by what they hold
         return {
             str(p.relative_to(cache))
             for p in cache.rglob("*")
-            if p.is_file() and p.relative_to(cache).parts[0] != "sites"
+            if p.is_file() and p.relative_to(cache).parts[0] not in ("sites", "checks", "quality")
         }
 
-    def checked_files() -> set[str]:  # each file's outcome, in the entries that hold a few dozen
+    def held(section: str) -> set[str]:  # the keys in a section's shards (checked files, verdicts)
         reader = Cache(cache)
-        return {key for entry in (cache / "checks").glob("*") for key in reader.get("checks", entry.name)}
+        return {key for entry in (cache / section).glob("*") for key in reader.get(section, entry.name)}
 
-    before, checked_before = entries(), checked_files()
+    before, checked_before, verdicts_before = entries(), held("checks"), held("quality")
     replace_in(content / "credentials/alpha.md", "Alpha Skill", "Alpha Skills")
     build(content, out)
-    after, checked_after = entries(), checked_files()
+    after, checked_after, verdicts_after = entries(), held("checks"), held("quality")
     assert len(after) == len(before)
     assert len(checked_after) == len(checked_before) and len(checked_after - checked_before) == 1  # not kept
+    assert len(verdicts_after) == len(verdicts_before) and len(verdicts_after - verdicts_before) == 1
 
 
 def test_the_next_day_records_are_kept_and_pages_written_again(make_content, tmp_path: Path) -> None:
