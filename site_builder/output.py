@@ -104,9 +104,7 @@ def write_pages(
     """Render and write every page, and copy every file, into `staging`, and remove anything
     else it holds; returns the paths of the files of the site."""
     manifest_key = cache.key("manifest", code_fingerprint("site_builder"), str(previous.resolve()))
-    manifests = cache.get("pages", manifest_key) if previous.is_dir() else None
-    published, spare, groups = manifests if isinstance(manifests, tuple) and len(manifests) == 3 else ({}, {}, {})
-    del manifests
+    published, spare, groups = _manifests(cache.get("pages", manifest_key) if previous.is_dir() else None)
     compiled = environment.bytecode_cache = SignedBytecodeCache(cache)
     for name in environment.list_templates(filter_func=lambda name: name.endswith((".html", ".xml"))):
         environment.get_template(name)  # compiled and fingerprinted once, before the workers fork
@@ -124,22 +122,47 @@ def write_pages(
     _MADE.clear()
     plan = Plan(environment, given, staging, previous, published, spare, groups, KeyedReducers(known), cache)
     written: dict[str, ManifestEntry] = {}
-    made: dict[str, GroupRecord] = {}
+    made: dict[str, StoredGroup] = {}
     for item, result in zip(items, map_in_processes(functools.partial(_write_item, plan), items, jobs), strict=True):
         if isinstance(item, PageGroup):
-            record, entries = result
-            made[item.path] = record
+            (key, fingerprints, _), entries = result
+            start = len(written)
             written.update(entries)
+            made[item.path] = (key, fingerprints, start, len(written) - start)
         else:
             written[item.path if isinstance(item, Page) else item[0]] = result
     # The published site becomes the spare one when this build is swapped in. Only the files this
-    # build planned are remembered of it (a file it did not plan is removed from the spare one), so
-    # both manifests share their paths.
-    retired = {path: entry for path in written if (entry := published.get(path)) is not None}
+    # build planned are remembered of it (a file it did not plan is removed from the spare one), in
+    # the order of this build's files.
+    retired = [published.get(path) for path in written]
     del plan, published, spare, groups
-    cache.put("pages", manifest_key, ({path: entry[:-1] for path, entry in written.items()}, retired, made))
+    cache.put("pages", manifest_key, (written, retired, made), shared=False)
     cache.keep_only("pages", {manifest_key})
     return list(written)
+
+
+StoredGroup = tuple[bytes, tuple[tuple[str, str], ...], int, int]
+"""A group's record as stored: its files are `count` files of the manifest from `start` on (in the
+order they were written), not their paths again."""
+
+
+def _manifests(
+    stored: Any,
+) -> tuple[dict[str, ManifestEntry], dict[str, ManifestEntry], dict[str, GroupRecord]]:
+    """The published site's manifest, the spare site's and the published site's groups, from what
+    the last build stored; empty when there is none. The spare's and the groups' paths are the
+    published manifest's own strings: stored again, they were 12 MB of a rebuild of 10,000."""
+    if not (isinstance(stored, tuple) and len(stored) == 3):
+        return {}, {}, {}
+    published, retired, made = stored
+    paths = list(published)
+    spare = {path: entry for path, entry in zip(paths, retired, strict=True) if entry is not None}
+    seen: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
+    groups = {
+        name: (key, seen.setdefault(fingerprints, fingerprints), tuple(paths[start : start + count]))
+        for name, (key, fingerprints, start, count) in made.items()
+    }
+    return published, spare, groups
 
 
 def _known_paths(item: Item, groups: Mapping[str, GroupRecord]) -> tuple[str, ...]:
@@ -211,9 +234,8 @@ def remove_unplanned(staging: Path, planned: set[str]) -> None:
 
 
 def _write_item(plan: Plan, item: Item) -> Any:
-    """Write one file, or a group's files. A file's result is its manifest entry, with a last
-    byte saying whether it was kept or carried over (1) or written (0); a group's is its record
-    and its files' results."""
+    """Write one file, or a group's files. A file's result is its manifest entry; a group's is
+    its record and its files' entries."""
     if isinstance(item, PageGroup):
         return _write_group(plan, item)
     if isinstance(item, Page):
@@ -227,7 +249,7 @@ def _write_item(plan: Plan, item: Item) -> Any:
         return entry
     with open(target, "xb") as file:
         file.write(render_page(plan.environment, item).encode("utf-8") if isinstance(item, Page) else item[1])
-    return key + _identity(os.stat(target)) + b"\0"
+    return key + _identity(os.stat(target))
 
 
 def _write_group(plan: Plan, group: PageGroup) -> tuple[GroupRecord, list[tuple[str, ManifestEntry]]]:
@@ -281,7 +303,7 @@ def _reuse(plan: Plan, path: str, key: bytes, target: str) -> ManifestEntry | No
     (then linked); otherwise None, with room made at `target` for writing it."""
     mine = plan.kept.get(path)
     if mine is not None and mine.startswith(key) and _is_file(target, mine):
-        return mine + b"\1"
+        return mine
     with contextlib.suppress(FileNotFoundError):
         os.unlink(target)  # it may be a link to the published file: never write into it
     folder = os.path.dirname(target)
@@ -294,7 +316,7 @@ def _reuse(plan: Plan, path: str, key: bytes, target: str) -> ManifestEntry | No
         and before.startswith(key)
         and _link_unchanged(os.path.join(plan.previous, path), target, before)
     ):
-        return before + b"\1"
+        return before
     return None
 
 
