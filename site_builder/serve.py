@@ -337,6 +337,7 @@ def serve(
         outcome = build(options)  # changes made during it are delivered by the next `next`
         on_build(outcome)
         _publish_result(live, outcome)
+        del outcome  # and what it made with it: a rebuild must not hold two catalogs
         server = _listen(port, site_handler(options.out, live=live))
         threading.Thread(target=server.serve_forever, name="credcat-serve", daemon=True).start()
         # Rebuilds stay in this process: forking workers beside the server's thread is not safe,
@@ -354,6 +355,7 @@ def serve(
                 continue
             on_build(outcome)
             _publish_result(live, outcome)
+            del outcome
     except KeyboardInterrupt:
         return
     finally:
