@@ -119,12 +119,6 @@ class Cache:
             _write_atomically(self._path(section, key), functools.partial(self._dump, value, shared))
             self.remember(section, key, value)
 
-    def put_pickled(self, section: str, key: str, payload: bytes) -> None:
-        """Store a value already pickled (by a worker, which sends the same bytes back)."""
-        if self.enabled:
-            signature = self._sign(payload)
-            _write_atomically(self._path(section, key), lambda file: file.writelines((signature, payload)))
-
     def _dump(self, value: Any, shared: bool, file: BinaryIO) -> None:
         assert self._secret is not None
         file.write(bytes(SIGNATURE_BYTES))  # the signature's place, filled in once the pickle is written
@@ -191,11 +185,17 @@ def _write_atomically(path: Path, write: Callable[[BinaryIO], object]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    except OSError:
+        return  # a cache that cannot be written only makes the next build slower
+    try:
         with os.fdopen(handle, "wb") as file:
             write(file)
         os.replace(temporary, path)
-    except OSError:
-        pass  # a cache that cannot be written only makes the next build slower
+    except BaseException as exc:  # the half-written file goes, whatever stopped the writing
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        if not isinstance(exc, OSError):
+            raise
 
 
 @functools.cache

@@ -262,7 +262,7 @@ def check_files(
             else:
                 keyed.append((kind, index, path, _check_key(cache, given, kind, str(path), raw)))
         known: list[Remembered | None] = [cache.remembered("checked", key) for *_, key in keyed]
-        if all(memo is not None for memo in known):  # the preview server has them all; so has the entry
+        if keyed and all(memo is not None for memo in known):  # the preview server has them all; so has the entry
             for (kind, index, _, key), memo in zip(keyed, known, strict=True):
                 assert memo is not None
                 outcomes[kind, index] = _taken(cache, key, memo[0], today, memo)

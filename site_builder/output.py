@@ -45,7 +45,7 @@ from catalog.model import Credential, LicensureFitRow, RecognitionRow, Site, Sta
 from catalog.parallel import map_in_processes
 from catalog.quality import CredentialQuality
 from catalog.quality_profiles import Profile, Standard
-from site_builder.render import Page, PageGroup
+from site_builder.render import Page, PageGroup, forget_recognition_lines
 
 ManifestEntry = bytes
 """What one output file was made from and which file on disk it is: its key (`KEY_BYTES`), then
@@ -105,6 +105,7 @@ def write_pages(
     else it holds; returns the paths of the files of the site."""
     manifest_key = cache.key("manifest", code_fingerprint("site_builder"), str(previous.resolve()))
     published, spare, groups = _manifests(cache.get("pages", manifest_key) if previous.is_dir() else None)
+    template_fingerprint.cache_clear()  # each build has its own environment: `serve` would keep them all
     compiled = environment.bytecode_cache = SignedBytecodeCache(cache)
     for name in environment.list_templates(filter_func=lambda name: name.endswith((".html", ".xml"))):
         environment.get_template(name)  # compiled and fingerprinted once, before the workers fork
@@ -128,7 +129,8 @@ def write_pages(
             (key, fingerprints, _), entries = result
             start = len(written)
             written.update(entries)
-            made[item.path] = (key, fingerprints, start, len(written) - start)
+            assert len(written) - start == len(entries), f"a file of {item.path} is planned twice"
+            made[item.path] = (key, fingerprints, start, len(entries))
         else:
             written[item.path if isinstance(item, Page) else item[0]] = result
     # The published site becomes the spare one when this build is swapped in. Only the files this
@@ -136,6 +138,7 @@ def write_pages(
     # the order of this build's files.
     retired = [published.get(path) for path in written]
     del plan, published, spare, groups
+    forget_recognition_lines()  # `serve` renders in its own process: they would hold this catalog
     cache.put("pages", manifest_key, (written, retired, made), shared=False)
     cache.keep_only("pages", {manifest_key})
     return list(written)

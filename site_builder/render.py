@@ -191,8 +191,12 @@ def _csv(catalog: Catalog, jurisdiction: str | None, site_urls: SiteUrls) -> str
 
 
 _LINES: list[tuple[Catalog, SiteUrls, list[tuple[str, str]]]] = []
-"""The last catalog's recognition lines, each with its jurisdiction: the five spreadsheets are
-made one after the other (by the same worker) from the same lines, which are made once."""
+"""The catalog's recognition lines, each with its jurisdiction, until the site is written: the five
+spreadsheets are made one after the other (by the same worker) from the same lines, made once."""
+
+
+def forget_recognition_lines() -> None:
+    _LINES.clear()
 
 
 def _recognition_lines(catalog: Catalog, site_urls: SiteUrls) -> list[tuple[str, str]]:
