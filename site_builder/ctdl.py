@@ -101,8 +101,33 @@ def stack_document(
 ) -> dict[str, Any] | None:
     """The stack's /stacks/<id>/ctdl.json, or None when not published (given, like a credential's,
     only what it shows)."""
-    node = stack_node(stack, site, facts, members, site_urls, today)
-    return None if node is None else {"@context": CONTEXT, **node}
+    s = stack
+    page = site_urls.absolute(urls.stack(s.id))
+    if page is None or s.ctid is None or not is_described(s, site_urls):
+        return None
+    language = site.language
+    description = s.label + (f" {s.outcome}" if s.outcome else "")
+    node = _common(s.ctid, STACK_TYPE, s.title, description, page, site.issuer, s.status, language)
+    parts = [resource_id(m.ctid) for m in members if m.ctid and not m.is_draft]
+    if parts:
+        node["ceterms:hasPart"] = parts
+    rule = f"Complete {facts.rule}."  # 'Complete all 3, in order.' or 'Complete any 2 of 3.'
+    requirement: dict[str, Any] = {
+        "@type": "ceterms:ConditionProfile",
+        "ceterms:name": {language: "Credentials to complete"},
+        "ceterms:description": {language: rule},
+        "ceterms:subjectWebpage": page,
+    }
+    if parts:
+        requirement["ceterms:targetCredential"] = parts
+    node["ceterms:requires"] = [requirement]
+    if facts.hours.is_exact:
+        node["ceterms:estimatedDuration"] = [_duration(facts.hours.low, language)]
+    if facts.cost.is_exact and facts.currency is not None:
+        cost = Cost(facts.cost.low, facts.currency)
+        node["ceterms:estimatedCost"] = [_cost(cost, page, "the credentials of this stack", language)]
+    node.update(_recognition(s.licensure_fit, site, today))
+    return {"@context": CONTEXT, **node}
 
 
 def catalog_index(catalog: Catalog, site_urls: SiteUrls) -> dict[str, Any] | None:
@@ -183,43 +208,6 @@ def credential_node(
     if part_of:
         node["ceterms:isPartOf"] = part_of
     node.update(_recognition(c.recognition, site, today))
-    return node
-
-
-def stack_node(
-    stack: Stack,
-    site: Site,
-    facts: StackFacts,
-    members: tuple[Credential, ...],
-    site_urls: SiteUrls,
-    today: datetime.date,
-) -> dict[str, Any] | None:
-    s = stack
-    page = site_urls.absolute(urls.stack(s.id))
-    if page is None or s.ctid is None or not is_described(s, site_urls):
-        return None
-    language = site.language
-    description = s.label + (f" {s.outcome}" if s.outcome else "")
-    node = _common(s.ctid, STACK_TYPE, s.title, description, page, site.issuer, s.status, language)
-    parts = [resource_id(m.ctid) for m in members if m.ctid and not m.is_draft]
-    if parts:
-        node["ceterms:hasPart"] = parts
-    rule = f"Complete {facts.rule}."  # 'Complete all 3, in order.' or 'Complete any 2 of 3.'
-    requirement: dict[str, Any] = {
-        "@type": "ceterms:ConditionProfile",
-        "ceterms:name": {language: "Credentials to complete"},
-        "ceterms:description": {language: rule},
-        "ceterms:subjectWebpage": page,
-    }
-    if parts:
-        requirement["ceterms:targetCredential"] = parts
-    node["ceterms:requires"] = [requirement]
-    if facts.hours.is_exact:
-        node["ceterms:estimatedDuration"] = [_duration(facts.hours.low, language)]
-    if facts.cost.is_exact and facts.currency is not None:
-        cost = Cost(facts.cost.low, facts.currency)
-        node["ceterms:estimatedCost"] = [_cost(cost, page, "the credentials of this stack", language)]
-    node.update(_recognition(s.licensure_fit, site, today))
     return node
 
 
