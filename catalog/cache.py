@@ -183,8 +183,11 @@ class _Signing:
 
 def _write_atomically(path: Path, write: Callable[[BinaryIO], object]) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        except FileNotFoundError:  # its section's first entry (making the folder for every entry was a call each)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     except OSError:
         return  # a cache that cannot be written only makes the next build slower
     try:

@@ -118,9 +118,9 @@ def write_pages(
         *(page for page in pages if isinstance(page, PageGroup)),
     )
     planned = {path for item in items for path in _known_paths(item, groups)}
+    _MADE.clear()
     remove_unplanned(staging, planned)
     del planned
-    _MADE.clear()
     plan = Plan(environment, given, staging, previous, published, spare, groups, KeyedReducers(known), cache)
     written: dict[str, ManifestEntry] = {}
     made: dict[str, StoredGroup] = {}
@@ -204,7 +204,8 @@ class SignedBytecodeCache(jinja2.BytecodeCache):
 
 def remove_unplanned(staging: Path, planned: set[str]) -> None:
     """Remove every file, link and folder of `staging` that no planned file needs (what the spare
-    site had that this build does not, and anything else put there)."""
+    site had that this build does not, and anything else put there), and count the folders it
+    keeps as made (`_MADE`)."""
     folders = set()
     for path in planned:
         end = path.rfind("/")
@@ -227,6 +228,7 @@ def remove_unplanned(staging: Path, planned: set[str]) -> None:
                         os.rmdir(entry.path)
                     else:
                         empty = False
+                        _MADE.add(entry.path)
                 elif path in planned and entry.is_file(follow_symlinks=False):
                     empty = False
                 else:
@@ -250,9 +252,29 @@ def _write_item(plan: Plan, item: Item) -> Any:
     target = os.path.join(plan.staging, path)
     if (entry := _reuse(plan, path, key, target)) is not None:
         return entry
-    with open(target, "xb") as file:
-        file.write(render_page(plan.environment, item).encode("utf-8") if isinstance(item, Page) else item[1])
-    return key + _identity(os.stat(target))
+    data = render_page(plan.environment, item).encode("utf-8") if isinstance(item, Page) else item[1]
+    return key + _identity(_write_new(target, data))
+
+
+def _write_new(path: str, data: bytes) -> os.stat_result:
+    """Write a new file and return what it is on disk.
+
+    A file already there may be a link to the published one, so it is never written into: it is
+    removed and the file made anew. (Removing first, always, was a system call per file, and
+    `open` asks four more than this: 15,000 files on a cold build of 2,000 credentials.)"""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+    try:
+        descriptor = os.open(path, flags, 0o666)
+    except FileExistsError:
+        os.unlink(path)
+        descriptor = os.open(path, flags, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(descriptor, view) :]
+        return os.fstat(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _write_group(plan: Plan, group: PageGroup) -> tuple[GroupRecord, list[tuple[str, ManifestEntry]]]:
@@ -303,15 +325,13 @@ def _carry(plan: Plan, path: str) -> ManifestEntry | None:
 
 def _reuse(plan: Plan, path: str, key: bytes, target: str) -> ManifestEntry | None:
     """The file made under `key`, if the staging folder still holds it or the published site does
-    (then linked); otherwise None, with room made at `target` for writing it."""
+    (then linked); otherwise None, with `target`'s folder made for writing it."""
     mine = plan.kept.get(path)
     if mine is not None and mine.startswith(key) and _is_file(target, mine):
         return mine
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(target)  # it may be a link to the published file: never write into it
     folder = os.path.dirname(target)
     if folder not in _MADE:  # one mkdir per folder, not one per file
-        os.makedirs(folder, exist_ok=True)
+        _make_folder(folder)
         _MADE.add(folder)
     before = plan.manifest.get(path)
     if (
@@ -321,6 +341,16 @@ def _reuse(plan: Plan, path: str, key: bytes, target: str) -> ManifestEntry | No
     ):
         return before
     return None
+
+
+def _make_folder(folder: str) -> None:
+    """Make a folder whose parent is usually there already (`os.makedirs` first asks whether it is)."""
+    try:
+        os.mkdir(folder)
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
+    except FileExistsError:  # another worker made it
+        pass
 
 
 def _is_file(path: str, entry: ManifestEntry) -> bool:
@@ -348,7 +378,11 @@ def _link_unchanged(source: str, target: str, entry: ManifestEntry) -> bool:
     if not _is_file(source, entry):
         return False
     try:
-        os.link(source, target)
+        try:
+            os.link(source, target)
+        except FileExistsError:  # the spare site's file, made from something else
+            os.unlink(target)
+            os.link(source, target)
     except OSError:  # a file system without hard links: render it
         return False
     return True
