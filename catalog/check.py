@@ -55,7 +55,7 @@ from catalog.validate import (
     dated_warnings,
     validate_across,
     validate_file,
-    warning_on,
+    warnings_on,
 )
 
 
@@ -333,7 +333,7 @@ def _on_day(outcome: FileOutcome, today: datetime.date) -> FileOutcome:
     if checked is None or not checked.dated:
         return outcome
     path = checked.source.path
-    holding = tuple(d for dated in checked.dated if (d := warning_on(dated, path, today)) is not None)
+    holding = warnings_on(checked.dated, path, today)
     return FileOutcome(outcome.load_problems, replace(checked, diagnostics=checked.diagnostics + holding, dated=()))
 
 
