@@ -409,11 +409,13 @@ def public_data(value: Any) -> Any:
         record = {}
         for name, is_mapping in public_fields:
             item = getattr(value, name)
-            if item is not None:
-                record[name] = dict(item) if is_mapping else public_data(item)
+            if item is None:
+                continue
+            # Plain values (two thirds of a record's) are taken here, not by a call each.
+            record[name] = item if type(item) in _PLAIN else dict(item) if is_mapping else public_data(item)
         return record
     if isinstance(value, (tuple, list)):
-        return [public_data(item) for item in value]
+        return [item if type(item) in _PLAIN else public_data(item) for item in value]
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
     return value

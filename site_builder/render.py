@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime
 import functools
+import operator
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, Callable, Mapping
 
 import jinja2
+from markupsafe import Markup
 
 from catalog.content import Catalog
 from catalog.labels import StackFacts
@@ -197,6 +199,24 @@ spreadsheets are made one after the other (by the same worker) from the same lin
 
 def forget_recognition_lines() -> None:
     _LINES.clear()
+    _RENDERED.clear()
+
+
+_RENDERED: list[tuple[Callable[..., Markup], tuple[Any, ...], Markup]] = []
+"""The last macro `rendered_once` rendered, with its arguments and its output."""
+
+
+def rendered_once(macro: Callable[..., Markup], *args: Any) -> Markup:
+    """The macro's output for these very arguments, rendered once: a credential's components are on
+    its page and on its current version's page, which its group makes one after the other. A macro
+    sees only its arguments and the environment's globals, so the same objects give the same output."""
+    if _RENDERED:
+        last_macro, last_args, output = _RENDERED[0]
+        if last_macro is macro and len(last_args) == len(args) and all(map(operator.is_, last_args, args)):
+            return output
+    output = macro(*args)
+    _RENDERED[:] = [(macro, args, output)]
+    return output
 
 
 def _recognition_lines(catalog: Catalog, site_urls: SiteUrls) -> list[tuple[str, str]]:
@@ -279,7 +299,8 @@ def version_pages(base: PageView, site_urls: SiteUrls, versions: list[tuple[Cred
     the 1.0 files byte for byte as they were (a badge earned under 1.0 keeps pointing at its criteria).
     """
     pages = []
-    for index, (credential, description) in enumerate(versions):
+    # Newest first: the current version's page follows its credential's, whose components it takes (`rendered_once`).
+    for index, (credential, description) in reversed(list(enumerate(versions))):
         if credential.version is None:
             continue
         folder = urls.credential_version(credential.id, credential.version)
@@ -379,6 +400,10 @@ def make_environment(site_urls: SiteUrls, today: datetime.date) -> jinja2.Enviro
         urls=urls,
         today=today,
         reconfirm_after_months=RECONFIRM_AFTER_MONTHS,
+        rendered_once=rendered_once,
+        evidence_names=views.evidence_names,
+        all_from_practice=views.all_from_practice,
+        rubric_levels=views.rubric_levels,
     )
     environment.filters.update(
         status_words=STATUS_WORDS.__getitem__,

@@ -126,8 +126,6 @@ class CredentialPage(PageView):
     """Where it counts: jurisdictions with an approved, unexpired row."""
     pending_in: tuple[str, ...]
     recognition_rows: tuple[RecognitionItem, ...]
-    evidence_names: Mapping[str, str]
-    all_from_practice: bool
     profile: Profile
     quality: CredentialQuality
     verdicts: tuple[tuple[Standard, Verdict], ...]
@@ -143,8 +141,6 @@ class CredentialPage(PageView):
     prerequisites: tuple[Credential, ...]
     enroll: Enroll | None
     """Where to start: the credential's own, else the site's."""
-    rubric_levels: bool
-    """Whether the rubric describes its levels (then the table has a column per level)."""
     achievement: str | None
     """The target of the credential's Open Badges Achievement (its version's own, when it has a version),
     or None without one (a path-only --base-url)."""
@@ -165,9 +161,6 @@ class VersionPage(PageView):
     credential: Credential
     description: str
     """Safe HTML, rendered by the check."""
-    evidence_names: Mapping[str, str]
-    all_from_practice: bool
-    rubric_levels: bool
     has_achievement: bool
     folder: str
     """The version's folder: its page, credential.json and achievement.json."""
@@ -306,8 +299,6 @@ def credential_page(
         counts_in=counts_in(site, credential.recognition, base.today),
         pending_in=pending_in(site, credential.recognition, base.today),
         recognition_rows=tuple((None, None, row) for row in credential.recognition),
-        evidence_names={item.id: item.name for item in credential.evidence},
-        all_from_practice=all(item.from_practice for item in credential.evidence),
         profile=profile,
         quality=assessed,
         verdicts=verdicts,
@@ -318,7 +309,6 @@ def credential_page(
         needs=needs(credential),
         prerequisites=prerequisites,
         enroll=credential.enroll or site.enroll,
-        rubric_levels=rubric_levels(credential),
         achievement=achievement_file(credential) if has_achievement else None,
         indexed=not credential.is_draft,
         facets=tuple(credential_facets(credential, list(stacks), site, base.today)),
@@ -338,9 +328,6 @@ def version_page(base: PageView, credential: Credential, description: str, has_a
         *_base(base, folder),
         credential=credential,
         description=description,
-        evidence_names={item.id: item.name for item in credential.evidence},
-        all_from_practice=all(item.from_practice for item in credential.evidence),
-        rubric_levels=rubric_levels(credential),
         has_achievement=has_achievement,
         folder=folder,
     )
@@ -351,6 +338,15 @@ def achievement_file(credential: Credential) -> str:
     if credential.version:
         return urls.credential_version(credential.id, credential.version, "achievement.json")
     return urls.credential(credential.id, "achievement.json")
+
+
+def evidence_names(credential: Credential) -> dict[str, str]:
+    """Each piece of evidence's name by its id, for the rubric's references to it."""
+    return {item.id: item.name for item in credential.evidence}
+
+
+def all_from_practice(credential: Credential) -> bool:
+    return all(item.from_practice for item in credential.evidence)
 
 
 def rubric_levels(credential: Credential) -> bool:

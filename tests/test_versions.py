@@ -9,6 +9,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from site_builder import views
 from site_builder.cli import main
 from tests.conftest import REPO
 
@@ -121,3 +122,28 @@ def test_a_stack_with_its_own_badge_gets_a_valid_achievement_naming_its_members(
         "Alpha Skill" in achievement["criteria"]["narrative"] and "Beta Skill" in achievement["criteria"]["narrative"]
     )
     assert list(achievement_validator().iter_errors({**achievement, "criteria": "all of them"}))
+
+
+def test_a_credentials_components_are_rendered_once_for_its_page_and_its_current_versions_page(
+    versioned, tmp_path: Path, monkeypatch
+) -> None:
+    """Each rendering of the components asks for the evidence's names once: the current version's
+    page takes what the credential's page rendered, and the archived version renders its own."""
+    _, second, content = versioned
+    rendered: list[str] = []
+
+    def counted_evidence_names(credential):
+        rendered.append(f"{credential.id} {credential.version}")
+        return REAL_EVIDENCE_NAMES(credential)
+
+    monkeypatch.setattr(views, "evidence_names", counted_evidence_names)
+    out = tmp_path / "third"
+    assert (
+        main(["build", "--content", str(content), "--out", str(out), "--no-search", "--no-cache", "--jobs", "1"]) == 0
+    )
+    assert sorted(rendered) == ["alpha 1.0.0", "alpha 1.1.0", "beta None"]
+    for page in ("credentials/alpha/index.html", "credentials/alpha/v1.1.0/index.html"):
+        assert '<section id="evaluation"' in (out / page).read_text(encoding="utf-8")
+
+
+REAL_EVIDENCE_NAMES = views.evidence_names
