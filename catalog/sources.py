@@ -60,7 +60,19 @@ class Source:
 
 
 KEPT_ONCE_CHECKED = frozenset(
-    ("id", "version", "title", "status", "credentials", "prerequisites", "sequence", "completion", "badge", "awards")
+    (
+        "id",
+        "ctid",
+        "version",
+        "title",
+        "status",
+        "credentials",
+        "prerequisites",
+        "sequence",
+        "completion",
+        "badge",
+        "awards",
+    )
 )
 """The top-level keys of a valid credential's or stack's data that anything reads after the file's
 own checks: the checks across files, the badge images, the versions and the quality report."""

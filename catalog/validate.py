@@ -72,10 +72,11 @@ def validate_file(source: Source, facts: FileFacts) -> list[Diagnostic]:
 
 
 def validate_across(loaded: LoadResult) -> list[Diagnostic]:
-    """The problems only the set of files shows: duplicate ids, stack members, prerequisites."""
+    """The problems only the set of files shows: duplicate ids and CTIDs, stack members, prerequisites."""
     return [
         *_check_duplicate_ids(loaded.credentials),
         *_check_duplicate_ids(loaded.stacks),
+        *_check_duplicate_ctids((*loaded.credentials, *loaded.stacks)),
         *check_stack_members(loaded.stacks, loaded.credentials, loaded.unreadable_credentials),
         *check_prerequisites(loaded.credentials, loaded.stacks, loaded.unreadable_credentials),
     ]
@@ -210,6 +211,26 @@ def _check_duplicate_ids(sources: Iterable[Source]) -> Iterator[Diagnostic]:
                 f"duplicate id '{value}': also used by {first_seen[value].path}",
                 source.positions.of_value(("id",)),
                 "every id must be unique",
+            )
+        else:
+            first_seen[value] = source
+
+
+def _check_duplicate_ctids(sources: Iterable[Source]) -> Iterator[Diagnostic]:
+    """A CTID names one resource in Credential Engine's registry: two credentials or stacks that
+    share one would publish as the same resource, one replacing the other."""
+    first_seen: dict[str, Source] = {}
+    for source in sources:
+        value = source.data.get("ctid")
+        if not isinstance(value, str):
+            continue
+        if value in first_seen:
+            yield error(
+                "R018",
+                f"duplicate ctid '{value}': also the ctid of {first_seen[value].path}",
+                source.positions.of_value(("ctid",)),
+                "give each credential and stack its own: 'ce-' and a new UUID"
+                " (python3 -c 'import uuid; print(uuid.uuid4())'); keep the one already published",
             )
         else:
             first_seen[value] = source

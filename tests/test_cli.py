@@ -163,6 +163,7 @@ def test_a_warning_repeated_across_many_files_is_counted_after_a_few(make_conten
             f"credentials/c{n}.md": (FIXTURES / "base" / "credentials" / "alpha.md")
             .read_text(encoding="utf-8")
             .replace("id: alpha", f"id: c{n}")
+            .replace("47c752c67eb6", f"47c752c67e{n:02}")  # each its own ctid
             .replace(stale, "as_of: 2024-06-01}")
             for n in range(8)
         }
