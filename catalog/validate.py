@@ -74,9 +74,17 @@ def validate_file(source: Source, facts: FileFacts) -> list[Diagnostic]:
 def validate_across(loaded: LoadResult) -> list[Diagnostic]:
     """The problems only the set of files shows: duplicate ids and CTIDs, stack members, prerequisites."""
     return [
-        *_check_duplicate_ids(loaded.credentials),
-        *_check_duplicate_ids(loaded.stacks),
-        *_check_duplicate_ctids((*loaded.credentials, *loaded.stacks)),
+        *_check_duplicates(loaded.credentials, "id", "R001", "every id must be unique"),
+        *_check_duplicates(loaded.stacks, "id", "R001", "every id must be unique"),
+        # A CTID names one resource in Credential Engine's registry: two files that share one
+        # would publish as the same resource, one replacing the other.
+        *_check_duplicates(
+            (*loaded.credentials, *loaded.stacks),
+            "ctid",
+            "R018",
+            "give each credential and stack its own: 'ce-' and a new UUID"
+            " (python3 -c 'import uuid; print(uuid.uuid4())'); keep the one already published",
+        ),
         *check_stack_members(loaded.stacks, loaded.credentials, loaded.unreadable_credentials),
         *check_prerequisites(loaded.credentials, loaded.stacks, loaded.unreadable_credentials),
     ]
@@ -199,38 +207,19 @@ def _check_ctid(source: Source, facts: FileFacts) -> Iterator[Diagnostic]:
         )
 
 
-def _check_duplicate_ids(sources: Iterable[Source]) -> Iterator[Diagnostic]:
+def _check_duplicates(sources: Iterable[Source], key: str, code: str, hint: str) -> Iterator[Diagnostic]:
+    """Each value of `key` in one file only: the second file to use one is told which file has it."""
     first_seen: dict[str, Source] = {}
     for source in sources:
-        value = source.data.get("id")
+        value = source.data.get(key)
         if not isinstance(value, str):
             continue
         if value in first_seen:
             yield error(
-                "R001",
-                f"duplicate id '{value}': also used by {first_seen[value].path}",
-                source.positions.of_value(("id",)),
-                "every id must be unique",
-            )
-        else:
-            first_seen[value] = source
-
-
-def _check_duplicate_ctids(sources: Iterable[Source]) -> Iterator[Diagnostic]:
-    """A CTID names one resource in Credential Engine's registry: two credentials or stacks that
-    share one would publish as the same resource, one replacing the other."""
-    first_seen: dict[str, Source] = {}
-    for source in sources:
-        value = source.data.get("ctid")
-        if not isinstance(value, str):
-            continue
-        if value in first_seen:
-            yield error(
-                "R018",
-                f"duplicate ctid '{value}': also the ctid of {first_seen[value].path}",
-                source.positions.of_value(("ctid",)),
-                "give each credential and stack its own: 'ce-' and a new UUID"
-                " (python3 -c 'import uuid; print(uuid.uuid4())'); keep the one already published",
+                code,
+                f"duplicate {key} '{value}': also used by {first_seen[value].path}",
+                source.positions.of_value((key,)),
+                hint,
             )
         else:
             first_seen[value] = source
