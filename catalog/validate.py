@@ -140,26 +140,6 @@ def _check_reserved_names(source: Source, facts: FileFacts) -> Iterator[Diagnost
         )
 
 
-def _check_control_characters(source: Source, facts: FileFacts) -> Iterator[Diagnostic]:
-    hint = "remove it: it is invisible on a page and breaks the site's XML files"
-    for path, text in _strings(source.data) if _may_hold(source.data, ESCAPED_CONTROL_CHARACTER) else ():
-        if found := CONTROL_CHARACTER.search(text):
-            yield error(
-                "V013",
-                f"'{field_name(path)}' contains a control character (U+{ord(found.group()):04X})",
-                source.positions.of_value(path),
-                hint,
-            )
-    for offset, line in enumerate(source.body.split("\n")):
-        if found := CONTROL_CHARACTER.search(line):
-            yield error(
-                "V013",
-                f"the description contains a control character (U+{ord(found.group()):04X})",
-                Location(source.path, source.body_line + offset, found.start() + 1),
-                hint,
-            )
-
-
 def _check_archive_path(source: Source, facts: FileFacts) -> Iterator[Diagnostic]:
     """content/archive/<id>/<version>.md must hold exactly that version of that credential."""
     folder = Path(source.path).parent.name
@@ -487,18 +467,49 @@ PLACEHOLDER_DATE = "1900-01-01"
 """The date skeletons carry until the author writes a real one (a valid date, so drafts stay valid)."""
 
 
-ANY_PLACEHOLDER = re.compile(r"TODO|" + PLACEHOLDER_DATE)
-ESCAPED_CONTROL_CHARACTER = re.compile(r"\\u00[01][0-9a-fA-F]|\\[rbf]|[\x7f-\x9f]")
-"""How a control character other than tab and newline looks in JSON text (or a false alarm)."""
+HIGH_CONTROL_CHARACTER = re.compile(r"[\x7f-\x9f]")
+"""The control characters JSON text holds as they are (the others are escapes: `\\u00..`, `\\r`, `\\b`, `\\f`)."""
 
 
-def _may_hold(data: Any, pattern: re.Pattern[str]) -> bool:
-    """False when no text value can match: one search over the data as JSON, in C, before the
-    walk over every value that finds where (most files have nothing to find)."""
+def _check_text(source: Source, facts: FileFacts) -> Iterator[Diagnostic]:
+    """Control characters in any file, and placeholders in a credential or stack: in every text
+    value and in the description.
+
+    The values are searched first as one JSON text, made in C, for what could be either (a few
+    substring tests): most files have neither, and are then not walked value by value."""
     try:
-        return pattern.search(json.dumps(data, ensure_ascii=False)) is not None
+        text = json.dumps(source.data, ensure_ascii=False)
     except (TypeError, ValueError):  # a value JSON cannot hold: walk
-        return True
+        text = None
+    yield from _control_characters(source, text)
+    if source.kind in CONTENT:
+        yield from _placeholders(source, text)
+
+
+def _control_characters(source: Source, text: str | None) -> Iterator[Diagnostic]:
+    hint = "remove it: it is invisible on a page and breaks the site's XML files"
+    may_hold = (
+        text is None
+        or any(escape in text for escape in ("\\u00", "\\r", "\\b", "\\f"))
+        or HIGH_CONTROL_CHARACTER.search(text) is not None
+    )
+    for path, value in _strings(source.data) if may_hold else ():
+        if found := CONTROL_CHARACTER.search(value):
+            yield error(
+                "V013",
+                f"'{field_name(path)}' contains a control character (U+{ord(found.group()):04X})",
+                source.positions.of_value(path),
+                hint,
+            )
+    lines = enumerate(source.body.split("\n")) if CONTROL_CHARACTER.search(source.body) else ()
+    for offset, line in lines:
+        if found := CONTROL_CHARACTER.search(line):
+            yield error(
+                "V013",
+                f"the description contains a control character (U+{ord(found.group()):04X})",
+                Location(source.path, source.body_line + offset, found.start() + 1),
+                hint,
+            )
 
 
 def _strings(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
@@ -512,16 +523,17 @@ def _strings(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tup
             yield from _strings(item, path + (index,))
 
 
-def _check_placeholders(source: Source, facts: FileFacts) -> Iterator[Diagnostic]:
+def _placeholders(source: Source, text: str | None) -> Iterator[Diagnostic]:
     """Skeleton placeholders must not be published: an error once the file is active, a reminder in a draft."""
     report = warning if source.data.get("status") == "draft" else error
     hint = "replace the placeholder" + (" before publishing" if report is warning else " (or set status: draft)")
-    for path, text in _strings(source.data) if _may_hold(source.data, ANY_PLACEHOLDER) else ():
-        if PLACEHOLDER.search(text) or text == PLACEHOLDER_DATE:
+    may_hold = text is None or "TODO" in text or PLACEHOLDER_DATE in text
+    for path, value in _strings(source.data) if may_hold else ():
+        if PLACEHOLDER.search(value) or value == PLACEHOLDER_DATE:
             yield report(
                 "V012", f"placeholder text left in '{field_name(path)}'", source.positions.of_value(path), hint
             )
-    for offset, line in enumerate(source.body.split("\n")):
+    for offset, line in enumerate(source.body.split("\n")) if "TODO" in source.body else ():
         if found := PLACEHOLDER.search(line):
             yield report(
                 "V012",
@@ -560,7 +572,7 @@ CONTENT = frozenset({Kind.CREDENTIAL, Kind.STACK})
 CREDENTIALS = frozenset({Kind.CREDENTIAL, Kind.ARCHIVED})
 FILE_RULES: tuple[tuple[frozenset[Kind], FileRule], ...] = (
     (frozenset(Kind), _schema),
-    (frozenset(Kind), _check_control_characters),
+    (frozenset(Kind), _check_text),
     (frozenset({Kind.SITE, Kind.CREDENTIAL, Kind.STACK}), _check_reserved_names),
     (CONTENT, _check_id_matches_file),
     (CONTENT, _check_ctid),
@@ -572,7 +584,6 @@ FILE_RULES: tuple[tuple[frozenset[Kind], FileRule], ...] = (
     (CONTENT, _check_jurisdictions),
     (CONTENT, _check_vocabulary),
     (CONTENT, _check_sources),
-    (CONTENT, _check_placeholders),
     (CONTENT, _label),
 )
 """The per-file rules in the order they run, each with the kinds of file it applies to."""
