@@ -341,9 +341,10 @@ def read_bytes(path: Path, diagnostics: list[Diagnostic]) -> bytes | None:
 
 
 def _read_to_end(descriptor: int, size: int) -> bytes:
-    """Everything the file holds: one read when it has not grown since its size was asked."""
+    """Everything the file holds: one read when it still has the size it was said to have (a
+    network file system may answer a read with less than it has, so anything else reads on to the end)."""
     data = os.read(descriptor, size + 1)
-    if len(data) <= size:
+    if len(data) == size:
         return data
     chunks = [data]
     while chunk := os.read(descriptor, 1 << 16):

@@ -13,7 +13,7 @@ else (no manifest, an edited or replaced file, a file the plan does not have) is
 removed, so the output is byte-identical with or without the cache.
 
 A file in the staging folder may be the published file itself (a hard link), so nothing is
-ever written into an existing file: it is removed first.
+ever written into an existing file: one in the way is removed, and the file made anew.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ from catalog.model import Credential, LicensureFitRow, RecognitionRow, Site, Sta
 from catalog.parallel import map_in_processes
 from catalog.quality import CredentialQuality
 from catalog.quality_profiles import Profile, Standard
-from site_builder.render import Page, PageGroup, forget_recognition_lines
+from site_builder.render import Page, PageGroup, forget_memos
 
 ManifestEntry = bytes
 """What one output file was made from and which file on disk it is: its key (`KEY_BYTES`), then
@@ -106,6 +106,7 @@ def write_pages(
     manifest_key = cache.key("manifest", code_fingerprint("site_builder"), str(previous.resolve()))
     published, spare, groups = _manifests(cache.get("pages", manifest_key) if previous.is_dir() else None)
     template_fingerprint.cache_clear()  # each build has its own environment: `serve` would keep them all
+    forget_memos()  # what a build that failed while writing left there
     compiled = environment.bytecode_cache = SignedBytecodeCache(cache)
     for name in environment.list_templates(filter_func=lambda name: name.endswith((".html", ".xml"))):
         environment.get_template(name)  # compiled and fingerprinted once, before the workers fork
@@ -138,7 +139,7 @@ def write_pages(
     # the order of this build's files.
     retired = [published.get(path) for path in written]
     del plan, published, spare, groups
-    forget_recognition_lines()  # `serve` renders in its own process: they would hold this catalog
+    forget_memos()  # `serve` builds again in this process: they would hold this catalog
     cache.put("pages", manifest_key, (written, retired, made), shared=False)
     cache.keep_only("pages", {manifest_key})
     return list(written)
@@ -253,11 +254,12 @@ def _write_item(plan: Plan, item: Item) -> Any:
     if (entry := _reuse(plan, path, key, target)) is not None:
         return entry
     data = render_page(plan.environment, item).encode("utf-8") if isinstance(item, Page) else item[1]
-    return key + _identity(_write_new(target, data))
+    _write_new(target, data)
+    return key + _identity(os.stat(target))  # once closed: a network file system may set its time then
 
 
-def _write_new(path: str, data: bytes) -> os.stat_result:
-    """Write a new file and return what it is on disk.
+def _write_new(path: str, data: bytes) -> None:
+    """Write a new file.
 
     A file already there may be a link to the published one, so it is never written into: it is
     removed and the file made anew. (Removing first, always, was a system call per file, and
@@ -272,7 +274,6 @@ def _write_new(path: str, data: bytes) -> os.stat_result:
         view = memoryview(data)
         while view:
             view = view[os.write(descriptor, view) :]
-        return os.fstat(descriptor)
     finally:
         os.close(descriptor)
 

@@ -197,7 +197,8 @@ _LINES: list[tuple[Catalog, SiteUrls, list[tuple[str, str]]]] = []
 spreadsheets are made one after the other (by the same worker) from the same lines, made once."""
 
 
-def forget_recognition_lines() -> None:
+def forget_memos() -> None:
+    """Let go of what the memos of one build hold (the recognition lines, the last macro rendered)."""
     _LINES.clear()
     _RENDERED.clear()
 
@@ -209,7 +210,8 @@ _RENDERED: list[tuple[Callable[..., Markup], tuple[Any, ...], Markup]] = []
 def rendered_once(macro: Callable[..., Markup], *args: Any) -> Markup:
     """The macro's output for these very arguments, rendered once: a credential's components are on
     its page and on its current version's page, which its group makes one after the other. A macro
-    sees only its arguments and the environment's globals, so the same objects give the same output."""
+    imported without context sees only its arguments and the environment's globals, so the same
+    objects give the same output."""
     if _RENDERED:
         last_macro, last_args, output = _RENDERED[0]
         if last_macro is macro and len(last_args) == len(args) and all(map(operator.is_, last_args, args)):
@@ -292,8 +294,8 @@ def credential_files(
 
 
 def version_pages(base: PageView, site_urls: SiteUrls, versions: list[tuple[Credential, str]]) -> list[Page]:
-    """Every version of a credential (oldest first, each with its description as safe HTML) at its
-    own, unchanging address: /credentials/<id>/v<version>/.
+    """The pages of every version of a credential (`versions` oldest first, each with its description
+    as safe HTML; the pages newest first), each at its own, unchanging address: /credentials/<id>/v<version>/.
 
     A version's files depend only on that version and the ones before it, so publishing 1.1 leaves
     the 1.0 files byte for byte as they were (a badge earned under 1.0 keeps pointing at its criteria).
