@@ -95,6 +95,10 @@ class Cache:
         self.remember(section, key, value)
         return value
 
+    def remembers(self, section: str) -> bool:
+        """Whether this process remembers any value of `section`."""
+        return bool(self._remembered.get(section)) and self.enabled
+
     def remembered(self, section: str, key: str) -> Any | None:
         """The value this process remembers under `key`, if any (the disk is not read)."""
         remembered = self._remembered.get(section)

@@ -253,6 +253,17 @@ def check_files(
     held: dict[int, dict[str, bytes]] = {}  # shards waiting for checks: what they will hold
     used: set[str] = set()
     for shard, group in itertools.groupby(files, key=operator.itemgetter(0)):
+        # The preview server may remember every file of a shard: then the shard is not read at all.
+        remembering = cache.remembers("checked")
+        found_stored = None if remembering else cache.get("checks", _shard_key(cache, shard))
+        if found_stored is None and not remembering:
+            # Nothing of this shard is kept (a cold build, new code, --no-cache): its files are read,
+            # hashed and checked on the workers, not read and hashed here first for nothing.
+            held[shard] = {}
+            for _, kind, index, path in group:
+                waiting.append((shard, (kind, index)))
+                work.append((str(path), kind))
+            continue
         keyed: list[tuple[Kind, int, Path, str]] = []
         for _, kind, index, path in group:
             problems: list[Diagnostic] = []
@@ -268,7 +279,8 @@ def check_files(
                 outcomes[kind, index] = _taken(cache, key, memo[0], today, memo)
                 used.add(key)
             continue
-        found_stored = cache.get("checks", _shard_key(cache, shard))
+        if found_stored is None:
+            found_stored = cache.get("checks", _shard_key(cache, shard))
         stored: dict[str, bytes] = found_stored if isinstance(found_stored, dict) else {}
         entries: dict[str, bytes] = {}
         for (kind, index, path, key), memo in zip(keyed, known, strict=True):
