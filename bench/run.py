@@ -211,7 +211,7 @@ class Run:
     system_seconds: float
     """The system part of `cpu_seconds`: mostly the file system's, creating files and folders (the
     build writes six times as many as the bare loop, and what a file costs the kernel here has
-    varied sevenfold from one minute to the next)."""
+    varied more than tenfold from one minute to the next)."""
     pagefind_seconds: float
     """How long a `pagefind*` process was seen in the tree (0 when none was)."""
     pagefind_peak_mb: float
