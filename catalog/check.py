@@ -410,11 +410,16 @@ def assess_files(
     again, on a worker (storing every entry after all the assessments, with a core idle, was a
     fifth of a second of a cold build of 2,000)."""
     known = _known_verdicts(cache)
+    reviews_of: dict[str, list[QualityReview]] = collections.defaultdict(list)
+    for review in reviews:  # each credential is given its own reviews: asking all of them for each was quadratic
+        reviews_of[review.credential].append(review)
     order: list[str] = []
     shards: dict[str, list[tuple[str, CheckedFile, Judgements, CredentialQuality | None]]] = {}
     for checked in credentials:
         credential_id = str(checked.source.data.get("id", checked.source.stem))
-        judgements = judgements_for(reviews, credential_id, _version(checked.source), profile.id, today)
+        judgements = judgements_for(
+            reviews_of.get(credential_id, ()), credential_id, _version(checked.source), profile.id, today
+        )
         key = hashlib.blake2b(f"{checked.key}\0{given}\0{judgements!r}".encode(), digest_size=20).hexdigest()
         shards.setdefault(key[:2], []).append((key, checked, judgements, known.get(key) if checked.key else None))
         order.append(key)

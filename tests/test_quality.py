@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from catalog import check
 from site_builder.cli import main
 from tests.conftest import FIXTURES, REPO
 
@@ -282,3 +283,23 @@ def test_nonsense_review_cycles_are_not_met_rather_than_a_crash(content: Path, c
     path.write_text(path.read_text().replace("cycle_months: 24", "cycle_months: -999999999999"))
     _, report = quality(content, capsys)
     assert verdicts(report, "exit-tickets")["QAS-12"]["status"] == "not_met"
+
+
+def test_each_credential_is_judged_from_its_own_reviews_only(content: Path, capsys, monkeypatch) -> None:
+    """Asking every review for each credential grew with the square of the catalog (a state catalog
+    can hold a review per credential): each is handed its own."""
+    other = yaml.safe_load(REVIEW_FILE.read_text(encoding="utf-8"))
+    other.update(credential="alpha", date="2026-09-01")
+    (content / "reviews" / "alpha.yaml").write_text(yaml.safe_dump(other), encoding="utf-8")
+    asked: dict[str, list[str]] = {}
+
+    def recorded(reviews, credential, *args):
+        asked[credential] = [review.credential for review in reviews]
+        return REAL_JUDGEMENTS_FOR(reviews, credential, *args)
+
+    monkeypatch.setattr(check, "judgements_for", recorded)
+    assert quality(content, capsys, "--no-cache")[0] in (0, 1)
+    assert asked["alpha"] == ["alpha"] and asked["exit-tickets"] == ["exit-tickets"] and asked["beta"] == []
+
+
+REAL_JUDGEMENTS_FOR = check.judgements_for
