@@ -5,6 +5,10 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from site_builder.cli import main
+from tests.browser_support import serve_site
+from tests.test_scale import generated_catalog
+
 pytestmark = [pytest.mark.browser, pytest.mark.sample]
 
 PAGES = [
@@ -86,3 +90,30 @@ def test_pages_work_without_javascript(browser, site_url: str) -> None:
     page.get_by_role("link", name="Using Exit Tickets to Adjust Instruction", exact=True).click()
     assert page.locator("#evaluation").is_visible()
     context.close()
+
+
+def test_a_long_lists_page_navigation_is_accessible_and_leads_to_every_page(page, tmp_path) -> None:
+    """The sample's lists fit on one page; a catalog of 240 in pages of 25 shows the navigation, gaps included."""
+    site = tmp_path / "site"
+    content = generated_catalog(tmp_path, 240)
+    assert main(["build", "--content", str(content), "--out", str(site), "--no-search", "--base-url", "/repo/"]) == 0
+    with serve_site(site) as url:
+        open_page(page, url + "credentials/page/5/")
+        results = Axe().run(page, options=WCAG)
+        assert results.violations_count == 0, results.generate_report()
+        nav = page.get_by_role("navigation", name="Pages of credentials")
+        assert nav.get_by_role("link").all_inner_texts() == [
+            "Previous page",
+            "1",
+            "3",
+            "4",
+            "5",
+            "6",
+            "7",
+            "10",
+            "Next page",
+        ]
+        nav.get_by_role("link", name="10", exact=True).click()
+        page.wait_for_load_state("networkidle")
+        assert page.url == url + "credentials/page/10/"
+        assert page.problems == []

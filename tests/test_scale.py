@@ -47,6 +47,36 @@ def links_in(page: Path, pattern: str) -> list[str]:
     return re.findall(pattern, page.read_text(encoding="utf-8"))
 
 
+def test_every_list_page_is_reachable_by_links_while_each_links_to_a_few(tmp_path: Path, capsys) -> None:
+    """Linking every page from every page grew with the square of a list's pages; a page links to
+    the first, the last, and the two on each side of it, and every page can still be reached."""
+    content, out = generated_catalog(tmp_path, COUNT), tmp_path / "site"
+    assert main(["build", "--content", str(content), "--out", str(out), "--no-search"]) == 0
+    pages = {"/credentials/", *(f"/credentials/page/{n}/" for n in range(2, -(-COUNT // PAGE_SIZE) + 1))}
+
+    def numbered_links(address: str) -> set[str]:
+        nav = (out / address.strip("/") / "index.html").read_text(encoding="utf-8").split('class="pagination"')[1]
+        return set(re.findall(r'<li><a href="(/credentials/(?:page/\d+/)?)"', nav.split("</nav>")[0]))
+
+    fifth = numbered_links("/credentials/page/5/")
+    assert fifth == {
+        "/credentials/",
+        "/credentials/page/3/",
+        "/credentials/page/4/",
+        "/credentials/page/5/",
+        "/credentials/page/6/",
+        "/credentials/page/7/",
+        "/credentials/page/10/",
+    }
+    reached, waiting = set(), ["/credentials/"]
+    while waiting:
+        page = waiting.pop()
+        if page not in reached:
+            reached.add(page)
+            waiting += numbered_links(page)
+    assert reached == pages
+
+
 def test_a_large_catalog_is_paginated_within_its_budget(tmp_path: Path, capsys) -> None:
     content, out = generated_catalog(tmp_path, COUNT), tmp_path / "site"
     assert main(["validate", "--content", str(content), "--strict"]) == 0, capsys.readouterr().err
