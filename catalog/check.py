@@ -153,7 +153,7 @@ def check_catalog(content: Path, options: CheckOptions, *, cache: Cache = NO_CAC
     )
     versions = {str(s.data.get("id", s.stem)): _version(s) for s in loaded.credentials}
     reviews, reading_problems = read_reviews(
-        valid_reviews, versions, profiles.by_name, profiles.available, options.today
+        valid_reviews, versions, profiles.by_name, profiles.available, options.today, loaded.unreadable_credentials
     )
 
     diagnostics = [

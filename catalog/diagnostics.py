@@ -96,6 +96,29 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     return f"did you mean '{match}'?" if match else None
 
 
+class Suggestions:
+    """`did_you_mean` against one set of choices, for a check that may ask for many hints (a bulk
+    rename can leave thousands of files naming ids that no longer exist).
+
+    The choices are sorted once, and hints stop once they have cost `COMPARISONS` comparisons,
+    which is about twenty against 10,000 ids: each compares the word with every choice, up to a
+    tenth of a second, and thousands of them took minutes. The diagnostics after that keep their
+    caller's plain hint."""
+
+    COMPARISONS = 200_000
+
+    def __init__(self, choices: Iterable[str]) -> None:
+        self._choices = sorted(map(str, choices))
+        self._left = self.COMPARISONS
+
+    def __call__(self, word: str) -> str | None:
+        if self._left < len(self._choices):
+            return None
+        self._left -= len(self._choices)
+        matches = difflib.get_close_matches(str(word), self._choices, n=1, cutoff=0.6)
+        return f"did you mean '{matches[0]}'?" if matches else None
+
+
 def join_hints(*hints: str | None) -> str | None:
     """Several hints as one line, or None when there are none."""
     return "; ".join(h for h in hints if h) or None

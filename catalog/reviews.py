@@ -14,7 +14,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Mapping
 
-from catalog.diagnostics import Diagnostic, Location, did_you_mean, error, join_hints, warning
+from catalog.diagnostics import Diagnostic, Location, Suggestions, did_you_mean, error, join_hints, warning
 from catalog.quality_profiles import Profile
 from catalog.sources import Source
 
@@ -71,26 +71,33 @@ def read_reviews(
     profiles: Mapping[str, Profile | None],
     available_profiles: Iterable[str],
     today: datetime.date,
+    unreadable: Iterable[str] = (),
 ) -> tuple[tuple[QualityReview, ...], list[Diagnostic]]:
     """The reviews that name a known credential and profile, with every problem in them.
 
     `versions` maps each credential id to its current version; `profiles` holds the profiles
     the reviews name (None for one with errors, whose own diagnostics are reported elsewhere).
-    Only schema-valid review files should be passed.
+    A review of a credential whose file could not be read (`unreadable`, by file name) is left
+    out without a word: that file's own errors say what is wrong. Only schema-valid review files
+    should be passed.
     """
     reviews: list[QualityReview] = []
     problems: list[Diagnostic] = []
     seen: dict[tuple[str, str, str], str] = {}
+    broken = frozenset(unreadable)
+    suggest = Suggestions(versions)
     for source in sources:
         data, at = source.data, source.positions.of_value
         credential, profile_name = str(data["credential"]), str(data["profile"])
+        if credential in broken:
+            continue
         if credential not in versions:
             problems.append(
                 error(
                     "Q004",
                     f"review of unknown credential '{credential}'",
                     at(("credential",)),
-                    did_you_mean(credential, versions) or "give the id of a credential in content/credentials/",
+                    suggest(credential) or "give the id of a credential in content/credentials/",
                 )
             )
             continue

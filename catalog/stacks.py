@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from typing import Iterable, Iterator, Mapping
 
-from catalog.diagnostics import Diagnostic, did_you_mean, error, warning
+from catalog.diagnostics import Diagnostic, Suggestions, error, warning
 from catalog.labels import choice_range
 from catalog.model import Credential, Stack
 from catalog.recognition import approved_members, counts, member_credits
@@ -32,6 +32,7 @@ def check_stack_members(
     status_by_id: dict[str, object] = {c.stem: c.data.get("status", "active") for c in credentials}
     status_by_id.update({stem: None for stem in unreadable})
     stack_ids = {s.data.get("id") for s in stacks}
+    suggest = Suggestions(c for c in status_by_id if isinstance(c, str))
     for stack in stacks:
         members = stack.data.get("credentials")
         if not isinstance(members, list):
@@ -58,8 +59,7 @@ def check_stack_members(
                     "S001",
                     f"unknown credential '{member}'",
                     where,
-                    did_you_mean(member, [c for c in status_by_id if isinstance(c, str)])
-                    or f"add content/credentials/{member}.md or fix the id",
+                    suggest(member) or f"add content/credentials/{member}.md or fix the id",
                 )
             elif status_by_id[member] not in ("active", None) and not (
                 status_by_id[member] == "draft" and stack.data.get("status") == "draft"
@@ -164,6 +164,7 @@ def check_prerequisites(
     sources = list(credentials)
     status = {c.stem: c.data.get("status", "active") for c in sources}
     known = set(status) | set(unreadable)
+    suggest = Suggestions(known)
     requires: dict[str, list[str]] = {}
     for source in sources:
         prerequisites = source.data.get("prerequisites")
@@ -179,7 +180,7 @@ def check_prerequisites(
                     "R014",
                     f"unknown prerequisite '{prerequisite}'",
                     at,
-                    did_you_mean(prerequisite, known) or "give the id of a credential in content/credentials/",
+                    suggest(prerequisite) or "give the id of a credential in content/credentials/",
                 )
                 continue
             requires[source.stem].append(prerequisite)

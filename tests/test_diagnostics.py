@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from catalog.diagnostics import Suggestions
 from catalog.yaml_positions import parse_yaml
 from site_builder.cli import main
 from tests.conftest import FIXTURES
@@ -59,3 +60,15 @@ def test_every_documented_code_has_a_case_and_every_tested_code_is_documented() 
     tested = {line.split("[")[1].rstrip("]") for case in _cases() for line in case.values[0]["expect"]}
     tested |= {code for _, code, _ in PROFILE_CASES.values()}
     assert documented == tested
+
+
+def test_hints_stop_before_they_cost_minutes(monkeypatch) -> None:
+    """A bulk rename can leave thousands of files naming ids that are gone, and each hint compares
+    the word with every id: hints stop after a budget of comparisons (about twenty against 10,000
+    ids), and the diagnostics after that keep their plain hint."""
+    monkeypatch.setattr(Suggestions, "COMPARISONS", 1_000)
+    many = Suggestions(f"skill-{n:03d}" for n in range(100))
+    hints = [many(f"skil-{n:03d}") for n in range(15)]
+    assert hints[:10] == [f"did you mean 'skill-{n:03d}'?" for n in range(10)] and hints[10:] == [None] * 5
+    few = Suggestions(["alpha", "beta", "gamma"])
+    assert {few("alpah") for _ in range(300)} == {"did you mean 'alpha'?"}
