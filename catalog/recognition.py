@@ -79,8 +79,11 @@ def recognition_entries(catalog: Catalog) -> tuple[RecognitionEntry, ...]:
 
 def by_jurisdiction(catalog: Catalog) -> dict[str, tuple[RecognitionEntry, ...]]:
     """For each jurisdiction of the site (in site.yaml order), every entry that counts there."""
-    entries = recognition_entries(catalog)
-    return {j.code: tuple(e for e in entries if e.row.jurisdiction == j.code) for j in catalog.site.jurisdictions}
+    grouped: dict[str, list[RecognitionEntry]] = {j.code: [] for j in catalog.site.jurisdictions}
+    for entry in recognition_entries(catalog):  # one pass, not one per jurisdiction
+        if (entries := grouped.get(entry.row.jurisdiction)) is not None:
+            entries.append(entry)
+    return {code: tuple(entries) for code, entries in grouped.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,10 +102,13 @@ def recognition_matrix(catalog: Catalog) -> tuple[MatrixRow, ...]:
         ("stack", s.id, s.title, s.licensure_fit) for s in sorted(catalog.stacks, key=lambda s: s.title)
     ]
     items += [("credential", c.id, c.title, c.recognition) for c in sorted(catalog.credentials, key=lambda c: c.title)]
-    return tuple(
-        MatrixRow(kind, item_id, title, tuple(tuple(r for r in rows if r.jurisdiction == code) for code in codes))
-        for kind, item_id, title, rows in items
-    )
+    matrix = []
+    for kind, item_id, title, rows in items:
+        cells: dict[str, list[RecognitionRow]] = {}
+        for row in rows:  # each row once, not once per jurisdiction
+            cells.setdefault(row.jurisdiction, []).append(row)
+        matrix.append(MatrixRow(kind, item_id, title, tuple(tuple(cells.get(code, ())) for code in codes)))
+    return tuple(matrix)
 
 
 def approved_members(

@@ -188,13 +188,16 @@ def _stack_record(stack: Stack, facts: StackFacts, site_urls: SiteUrls) -> dict[
 
 def _csv(catalog: Catalog, jurisdiction: str | None, site_urls: SiteUrls) -> str:
     """The recognition spreadsheet of one jurisdiction, or of all of them."""
-    lines = _recognition_lines(catalog, site_urls)
-    return recognition_csv(line for code, line in lines if jurisdiction in (None, code))
+    lines, by_jurisdiction = _recognition_lines(catalog, site_urls)
+    return recognition_csv(lines if jurisdiction is None else by_jurisdiction.get(jurisdiction, ()))
 
 
-_LINES: list[tuple[Catalog, SiteUrls, list[tuple[str, str]]]] = []
-"""The catalog's recognition lines, each with its jurisdiction, until the site is written: the five
-spreadsheets are made one after the other (by the same worker) from the same lines, made once."""
+RecognitionLines = tuple[list[str], dict[str, list[str]]]
+"""Every line of the recognition spreadsheet, and each jurisdiction's (one pass, not one per jurisdiction)."""
+
+_LINES: list[tuple[Catalog, SiteUrls, RecognitionLines]] = []
+"""The catalog's recognition lines until the site is written: the spreadsheets (one for all, one
+per jurisdiction) are made one after the other (by the same worker) from the same lines, made once."""
 
 
 def forget_memos() -> None:
@@ -221,13 +224,16 @@ def rendered_once(macro: Callable[..., Markup], *args: Any) -> Markup:
     return output
 
 
-def _recognition_lines(catalog: Catalog, site_urls: SiteUrls) -> list[tuple[str, str]]:
+def _recognition_lines(catalog: Catalog, site_urls: SiteUrls) -> RecognitionLines:
     if _LINES and _LINES[0][0] is catalog and _LINES[0][1] == site_urls:
         return _LINES[0][2]
     entries = recognition_entries(catalog)
-    lines = list(zip((entry.row.jurisdiction for entry in entries), recognition_lines(entries, site_urls), strict=True))
-    _LINES[:] = [(catalog, site_urls, lines)]
-    return lines
+    lines = recognition_lines(entries, site_urls)
+    by_jurisdiction: dict[str, list[str]] = {}
+    for entry, line in zip(entries, lines, strict=True):
+        by_jurisdiction.setdefault(entry.row.jurisdiction, []).append(line)
+    _LINES[:] = [(catalog, site_urls, (lines, by_jurisdiction))]
+    return lines, by_jurisdiction
 
 
 def credential_files(
