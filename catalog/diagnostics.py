@@ -86,7 +86,11 @@ def has_errors(diagnostics: Iterable[Diagnostic], *, strict: bool = False) -> bo
 
 def closest(word: str, choices: Iterable[str]) -> str | None:
     """The choice nearest to a misspelt word, if any is near enough."""
-    matches = difflib.get_close_matches(str(word), sorted(map(str, choices)), n=1, cutoff=0.6)
+    return _closest_sorted(str(word), sorted(map(str, choices)))
+
+
+def _closest_sorted(word: str, choices: list[str]) -> str | None:
+    matches = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return matches[0] if matches else None
 
 
@@ -115,8 +119,8 @@ class Suggestions:
         if self._left < len(self._choices):
             return None
         self._left -= len(self._choices)
-        matches = difflib.get_close_matches(str(word), self._choices, n=1, cutoff=0.6)
-        return f"did you mean '{matches[0]}'?" if matches else None
+        match = _closest_sorted(str(word), self._choices)
+        return f"did you mean '{match}'?" if match else None
 
 
 def join_hints(*hints: str | None) -> str | None:
