@@ -14,7 +14,7 @@ import functools
 import types
 import typing
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 from catalog.diagnostics import Location
 from catalog.pickling import dataclasses_of, pickle_by_fields
@@ -385,14 +385,24 @@ class Site:
     uses: tuple[tuple[str, str], ...] = ()
     """The catalog's own uses (code, plain name), besides the built-in ones."""
 
+    names: tuple[Mapping[str, str], Mapping[str, str], Mapping[str, str]] = field(
+        init=False, repr=False, compare=False, metadata=INTERNAL
+    )
+    """The jurisdictions', credit units' and uses' names by code: looked up for every recognition
+    row of every page, where a scan of the tuples grew with the number of jurisdictions."""
+
+    def __post_init__(self) -> None:
+        names = ({j.code: j.name for j in reversed(self.jurisdictions)}, dict(self.credit_units), dict(self.uses))
+        object.__setattr__(self, "names", names)
+
     def jurisdiction_name(self, code: str) -> str:
-        return next((j.name for j in self.jurisdictions if j.code == code), code)
+        return self.names[0].get(code, code)
 
     def unit_name(self, code: str) -> str:
-        return dict(self.credit_units).get(code) or BUILTIN_UNITS.get(code, code)
+        return self.names[1].get(code) or BUILTIN_UNITS.get(code, code)
 
     def use_name(self, code: str) -> str:
-        return dict(self.uses).get(code) or BUILTIN_USES.get(code, code.replace("_", " "))
+        return self.names[2].get(code) or BUILTIN_USES.get(code, code.replace("_", " "))
 
     def jurisdiction_names(self, codes: typing.Iterable[str]) -> tuple[str, ...]:
         """Full names for codes, each once, in first-seen order."""
@@ -466,7 +476,7 @@ def _field_converters(cls: type) -> tuple[tuple[str, Converter], ...]:
     once per class from the resolved annotations (asking `typing` for every value of every file
     was most of the time it took to model a catalog)."""
     hints = typing.get_type_hints(cls)
-    return tuple((f.name, _converter(hints[f.name])) for f in dataclasses.fields(cls))
+    return tuple((f.name, _converter(hints[f.name])) for f in dataclasses.fields(cls) if f.init)
 
 
 def _converter(hint: Any) -> Converter:
