@@ -20,6 +20,7 @@ import itertools
 import operator
 import os
 import pickle
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
@@ -44,8 +45,8 @@ from catalog.sources import (
     loaded_sources,
     parse_source,
     read_badges,
-    read_bytes,
     read_source,
+    read_with_status,
 )
 from catalog.stacks import check_licensure_fit
 from catalog.validate import (
@@ -228,6 +229,9 @@ def check_files(
     are checked on `jobs` processes. Those read their file again rather than be handed the bytes
     read here: holding every file's bytes until its turn came was a sixth of a cold build's memory.
 
+    A file is not read at all when its status (`_signature`) is the one it had when its bytes were
+    last hashed: the hash is taken from the cache, as git and make trust a file's times.
+
     Outcomes are stored in 256 entries, each file's in the one its path falls in (`_shard_of`), so an
     edit rewrites one entry of a few dozen files. (An entry per file was 10,000 files to create on a
     cold build, most of its system time on a slow disk, and 10,000 to open on every rebuild.) Files
@@ -236,6 +240,7 @@ def check_files(
     A check holds whatever the day; its warnings that depend on the day are applied to `today`
     as each outcome is taken (`_on_day`).
     """
+    started = time.time_ns()
     given = repr((facts, issuer))
     outcomes: dict[tuple[Kind, int], FileOutcome] = {}
     files = sorted(
@@ -248,28 +253,40 @@ def check_files(
     )
     work: list[tuple[str, Kind]] = []
     waiting: list[tuple[int, tuple[Kind, int]]] = []  # the shard and place of each file of `work`
-    held: dict[int, dict[str, bytes]] = {}  # shards waiting for checks: what they will hold
+    held: dict[int, Shard] = {}  # shards waiting for checks: what they will hold
     used: set[str] = set()
     for shard, group in itertools.groupby(files, key=operator.itemgetter(0)):
         # The preview server may remember every file of a shard: then the shard is not read at all.
         remembering = cache.remembers("checked")
         found_stored = None if remembering else cache.get("checks", _shard_key(cache, shard))
-        if found_stored is None and not remembering:
+        if not (isinstance(found_stored, tuple) and len(found_stored) == 2) and not remembering:
             # Nothing of this shard is kept (a cold build, new code, --no-cache): its files are read,
             # hashed and checked on the workers, not read and hashed here first for nothing.
-            held[shard] = {}
+            held[shard] = ({}, {})
             for _, kind, index, path in group:
                 waiting.append((shard, (kind, index)))
                 work.append((str(path), kind))
             continue
+        stored_payloads, stored_seen = found_stored if isinstance(found_stored, tuple) else ({}, {})
+        seen: dict[str, Seen] = {}
         keyed: list[tuple[Kind, int, Path, str]] = []
         for _, kind, index, path in group:
-            problems: list[Diagnostic] = []
-            raw = read_bytes(path, problems)
-            if raw is None:
-                outcomes[kind, index] = FileOutcome(tuple(problems), None)
+            name = str(path)
+            before = stored_seen.get(name) or cache.remembered("seen", name)
+            if before is not None and before[0] == _signature(os_stat(name), started):
+                digest = before[1]
             else:
-                keyed.append((kind, index, path, _check_key(cache, given, kind, str(path), raw)))
+                problems: list[Diagnostic] = []
+                read = read_with_status(path, problems)
+                if read is None:
+                    outcomes[kind, index] = FileOutcome(tuple(problems), None)
+                    continue
+                digest = _digest(read[0])
+                before = (_signature(read[1], started), digest)
+            if before[0] is not None:
+                seen[name] = before
+                cache.remember("seen", name, before)
+            keyed.append((kind, index, path, _check_key(cache, given, kind, name, digest)))
         known: list[Remembered | None] = [cache.remembered("checked", key) for *_, key in keyed]
         if keyed and all(memo is not None for memo in known):  # the preview server has them all; so has the entry
             for (kind, index, _, key), memo in zip(keyed, known, strict=True):
@@ -279,10 +296,11 @@ def check_files(
             continue
         if found_stored is None:
             found_stored = cache.get("checks", _shard_key(cache, shard))
-        stored: dict[str, bytes] = found_stored if isinstance(found_stored, dict) else {}
-        entries: dict[str, bytes] = {}
+            if isinstance(found_stored, tuple) and len(found_stored) == 2:
+                stored_payloads, stored_seen = found_stored
+        payloads: dict[str, bytes] = {}
         for (kind, index, path, key), memo in zip(keyed, known, strict=True):
-            payload = stored.get(key)
+            payload = stored_payloads.get(key)
             if memo is not None:
                 outcome = memo[0]
             elif payload is not None:
@@ -293,20 +311,23 @@ def check_files(
                 continue
             outcomes[kind, index] = _taken(cache, key, outcome, today, memo)
             if payload is not None:
-                entries[key] = payload
+                payloads[key] = payload
             used.add(key)
         if waiting and waiting[-1][0] == shard:
-            held[shard] = entries
-        elif entries.keys() != stored.keys():  # an entry no file needs any more
-            cache.put("checks", _shard_key(cache, shard), entries)
+            held[shard] = (payloads, seen)
+        elif payloads.keys() != stored_payloads.keys() or seen != stored_seen:  # an entry no file needs, a file settled
+            cache.put("checks", _shard_key(cache, shard), (payloads, seen))
     still_to_check = collections.Counter(shard for shard, _ in waiting)
     cache.prepare()  # the signing secret is read once, here, not in every worker
-    payloads = map_in_processes(functools.partial(_check_one, facts, issuer, cache, given), work, jobs)
-    for (shard, place), (key, payload) in zip(waiting, payloads, strict=True):  # strict: to the pool's end
+    checked = map_in_processes(functools.partial(_check_one, facts, issuer, cache, given, started), work, jobs)
+    for (shard, place), (name, _), (key, seen_now, payload) in zip(waiting, work, checked, strict=True):
         outcome = pickle.loads(payload)
         if key:
             outcomes[place] = _taken(cache, key, outcome, today)
-            held[shard][key] = payload
+            held[shard][0][key] = payload
+            if seen_now[0] is not None:
+                held[shard][1][name] = seen_now
+                cache.remember("seen", name, seen_now)
             used.add(key)
         else:
             outcomes[place] = _on_day(outcome, today)
@@ -315,9 +336,45 @@ def check_files(
             cache.put("checks", _shard_key(cache, shard), held.pop(shard))
     cache.keep_only("checks", {_shard_key(cache, shard) for shard, _, _, _ in files})
     cache.keep_only("checked", used)
+    cache.keep_only("seen", {str(path) for *_, path in files})
     return {
         kind: [outcomes[kind, index] for index in range(len(found.by_kind.get(kind, ())))] for kind in PER_FILE_KINDS
     }
+
+
+Signature = tuple[int, int, int, int, int]
+Seen = tuple[Signature | None, str]
+"""A file's status when its bytes were hashed (`_signature`), and their hash."""
+Shard = tuple[dict[str, bytes], dict[str, Seen]]
+"""A cache entry of checked files: each outcome, pickled, by its check's key, and what was seen of
+each file by its path."""
+
+SETTLED_NS = 2_000_000_000
+"""How long before a run a file must have last changed for its status to be trusted (`_signature`)."""
+
+
+def os_stat(path: str) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except OSError:  # gone, or unreadable: read_with_status will say why
+        return None
+
+
+def _signature(status: os.stat_result | None, started: int) -> Signature | None:
+    """What tells this state of a file from any other without reading it: its device, inode,
+    size and modification and change times, taken just before it was read. A change time cannot
+    be set back (a modification time can), so a file written after it was hashed never shows the
+    status it was hashed with. None when the file changed less than SETTLED_NS before the run
+    `started`: within one tick of the file system's clock it could change again with the same
+    times (the "racily clean" files git reads again for the same reason), and it is read every
+    time until it settles."""
+    if status is None or max(status.st_mtime_ns, status.st_ctime_ns) > started - SETTLED_NS:
+        return None
+    return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
+
+
+def _digest(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=32).hexdigest()
 
 
 Remembered = tuple[FileOutcome, datetime.date, FileOutcome]
@@ -356,25 +413,27 @@ def _shard_key(cache: Cache, shard: int) -> str:
     return cache.key("checks", str(shard))
 
 
-def _check_key(cache: Cache, given: str, kind: Kind, path: str, raw: bytes) -> str:
-    return cache.key("check", given, kind.value, path, raw)
+def _check_key(cache: Cache, given: str, kind: Kind, path: str, digest: str) -> str:
+    return cache.key("check", given, kind.value, path, digest)
 
 
 def _check_one(
-    facts: FileFacts, issuer: Issuer | None, cache: Cache, given: str, item: tuple[str, Kind]
-) -> tuple[str, bytes]:
+    facts: FileFacts, issuer: Issuer | None, cache: Cache, given: str, started: int, item: tuple[str, Kind]
+) -> tuple[str, Seen, bytes]:
     """Read and check one file; returns the key of what was checked (the file may have changed
-    since it was first read; no key when it is gone) and the outcome, pickled once, for the cache
-    and the way back from a worker."""
+    since it was first read; no key when it is gone), what was seen of the file, and the outcome,
+    pickled once, for the cache and the way back from a worker."""
     path, kind = item
     problems: list[Diagnostic] = []
-    raw = read_bytes(Path(path), problems)
-    if raw is None:
-        return "", pickle.dumps(FileOutcome(tuple(problems), None), protocol=pickle.HIGHEST_PROTOCOL)
-    key = _check_key(cache, given, kind, path, raw)
+    read = read_with_status(Path(path), problems)
+    if read is None:
+        return "", (None, ""), pickle.dumps(FileOutcome(tuple(problems), None), protocol=pickle.HIGHEST_PROTOCOL)
+    raw, status = read
+    digest = _digest(raw)
+    key = _check_key(cache, given, kind, path, digest)
     source, problems = parse_source(path, kind, raw)
     outcome = FileOutcome(tuple(problems), check_file(source, facts, issuer, key) if source else None)
-    return key, pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+    return key, (_signature(status, started), digest), pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def check_file(source: Source, facts: FileFacts, default_issuer: Issuer | None, key: str = "") -> CheckedFile:

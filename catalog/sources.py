@@ -318,12 +318,21 @@ CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 def read_bytes(path: Path, diagnostics: list[Diagnostic]) -> bytes | None:
     """A content file's bytes; None (and a diagnostic) when it cannot or must not be read."""
+    read = read_with_status(path, diagnostics)
+    return read[0] if read else None
+
+
+def read_with_status(path: Path, diagnostics: list[Diagnostic]) -> tuple[bytes, os.stat_result] | None:
+    """A content file's bytes, and its status as it was just before they were read (what
+    catalog.check recognises an unchanged file by); None (and a diagnostic) when it cannot or
+    must not be read."""
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_CLOEXEC)  # `open` asks three more system calls per file
         try:
-            size = os.fstat(descriptor).st_size
+            status = os.fstat(descriptor)
+            size = status.st_size
             if size <= MAX_CONTENT_BYTES:
-                return _read_to_end(descriptor, size)
+                return _read_to_end(descriptor, size), status
         finally:
             os.close(descriptor)
         diagnostics.append(

@@ -8,6 +8,8 @@ from typing import Callable, Mapping
 
 import pytest
 
+import catalog.check as check_module
+
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent
 
@@ -43,6 +45,14 @@ TODAY = "2026-11-24"
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795478400")  # 2026-11-24T00:00:00Z
+
+
+@pytest.fixture(autouse=True)
+def settled_at_once(monkeypatch) -> None:
+    """A file a test writes is known by its status at once, as it would be two seconds later
+    (catalog.check.SETTLED_NS), so every cached rebuild of the suite recognises unchanged files
+    without reading them; tests/test_cache.py checks the wait itself."""
+    monkeypatch.setattr(check_module, "SETTLED_NS", 0)
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ import jinja2
 import pytest
 
 from catalog import cache as cache_module
+from catalog import check as check_module
 from catalog import parallel
 from catalog.cache import CACHE_FOLDER, NO_CACHE, Cache, default_cache_folder
 from catalog.check import CheckOptions, check_catalog
@@ -188,7 +189,7 @@ def test_a_remembering_cache_rebuilds_every_change_in_a_row_like_a_clean_build(
         edit(content, templates)
         assert build_module.build(options).written
         if what == "a credential":  # only the edited file was checked (and stored) again
-            assert [len(cache.get("checks", shard.name)) for shard in checks.glob("*")] == [1]
+            assert [len(cache.get("checks", shard.name)[0]) for shard in checks.glob("*")] == [1]
         clean = tmp_path / "clean"
         build(content, clean, "--jobs", "1", "--no-cache")
         assert tree(tmp_path / "served") == tree(clean), f"after {what}"
@@ -446,7 +447,8 @@ def test_entries_a_build_did_not_use_are_removed(make_content, tmp_path: Path) -
 
     def held(section: str) -> set[str]:  # the keys in a section's shards (checked files, verdicts)
         reader = Cache(cache)
-        return {key for entry in (cache / section).glob("*") for key in reader.get(section, entry.name)}
+        stored = [reader.get(section, entry.name) for entry in (cache / section).glob("*")]
+        return {key for entry in stored for key in (entry[0] if section == "checks" else entry)}
 
     before, checked_before, verdicts_before = entries(), held("checks"), held("quality")
     replace_in(content / "credentials/alpha.md", "Alpha Skill", "Alpha Skills")
@@ -508,6 +510,63 @@ def test_an_older_layouts_entries_are_removed(make_content, tmp_path: Path) -> N
     older.write_bytes(b"an entry as earlier versions kept it")
     build(content, tmp_path / "site")
     assert not older.parent.exists()
+
+
+@pytest.fixture
+def reads(monkeypatch) -> list[str]:
+    """The credential, archived version and stack files a build reads (one process, so none is
+    read out of sight in a worker)."""
+    read: list[str] = []
+    real = check_module.read_with_status
+
+    def counting(path: Path, diagnostics: list[Any]) -> Any:
+        read.append(Path(path).name)
+        return real(path, diagnostics)
+
+    monkeypatch.setattr(check_module, "read_with_status", counting)
+    return read
+
+
+def test_a_file_unchanged_since_it_was_hashed_is_not_read_again(make_content, tmp_path: Path, reads) -> None:
+    content, out = make_content(), tmp_path / "site"
+    build(content, out, "--jobs", "1")
+    assert "alpha.md" in reads
+    reads.clear()
+    build(content, out, "--jobs", "1")
+    assert reads == []
+    replace_in(content / "credentials/alpha.md", "Alpha Skill", "Alpha Skills")
+    build(content, out, "--jobs", "1")
+    assert set(reads) == {"alpha.md"}  # hashed here, then read again where it is checked
+    assert "Alpha Skills" in (out / "credentials/alpha/index.html").read_text(encoding="utf-8")
+
+
+def test_an_edit_that_keeps_the_size_and_the_modification_time_is_seen(make_content, tmp_path: Path) -> None:
+    """A file's change time moves with every write, and cannot be set back as its modification time can."""
+    content, out, clean = make_content(), tmp_path / "site", tmp_path / "clean"
+    build(content, out)
+    edited = content / "credentials/alpha.md"
+    before = edited.stat()
+    replace_in(edited, "Alpha Skill", "Alpha Skirt")
+    os.utime(edited, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (edited.stat().st_size, edited.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    build(content, out)
+    build(content, clean, "--no-cache")
+    assert tree(out) == tree(clean)
+    assert "Alpha Skirt" in (out / "credentials/alpha/index.html").read_text(encoding="utf-8")
+
+
+def test_a_file_changed_just_before_a_build_is_read_whatever_its_status_says(
+    make_content, tmp_path: Path, reads, monkeypatch
+) -> None:
+    """Within one tick of the file system's clock a file can change again without its times
+    moving, so a file is known by its status only once it has been left alone for a while."""
+    monkeypatch.setattr(check_module, "SETTLED_NS", 3600 * 10**9)  # every file changed "just now"
+    content, out = make_content(), tmp_path / "site"
+    build(content, out, "--jobs", "1")
+    first = sorted(reads)
+    reads.clear()
+    build(content, out, "--jobs", "1")
+    assert sorted(reads) == first and "alpha.md" in first
 
 
 def test_an_edit_rewrites_only_the_entry_that_holds_the_edited_file(make_content, tmp_path: Path) -> None:
