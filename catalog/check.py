@@ -251,23 +251,21 @@ def check_files(
         ),
         key=operator.itemgetter(0),
     )
-    work: list[tuple[str, Kind]] = []
-    waiting: list[tuple[int, tuple[Kind, int]]] = []  # the shard and place of each file of `work`
-    held: dict[int, Shard] = {}  # shards waiting for checks: what they will hold
+    work: list[tuple[tuple[str, Kind], ...]] = []  # the files to check, a shard's at a time
+    waiting: list[tuple[int, tuple[tuple[Kind, int], ...], Shard]] = []  # each's shard, places and what it keeps
     used: set[str] = set()
     for shard, group in itertools.groupby(files, key=operator.itemgetter(0)):
         # The preview server may remember every file of a shard: then the shard is not read at all.
         remembering = cache.remembers("checked")
-        found_stored = None if remembering else cache.get("checks", _shard_key(cache, shard))
-        if not (isinstance(found_stored, tuple) and len(found_stored) == 2) and not remembering:
+        stored = None if remembering else _stored_shard(cache.get("checks", _shard_key(cache, shard)))
+        if stored is None and not remembering:
             # Nothing of this shard is kept (a cold build, new code, --no-cache): its files are read,
             # hashed and checked on the workers, not read and hashed here first for nothing.
-            held[shard] = ({}, {})
-            for _, kind, index, path in group:
-                waiting.append((shard, (kind, index)))
-                work.append((str(path), kind))
+            members = list(group)
+            work.append(tuple((str(path), kind) for _, kind, _, path in members))
+            waiting.append((shard, tuple((kind, index) for _, kind, index, _ in members), ({}, {})))
             continue
-        stored_payloads, stored_seen = found_stored if isinstance(found_stored, tuple) else ({}, {})
+        stored_seen = stored[2] if stored else {}
         seen: dict[str, Seen] = {}
         keyed: list[tuple[Kind, int, Path, str]] = []
         for _, kind, index, path in group:
@@ -294,47 +292,43 @@ def check_files(
                 outcomes[kind, index] = _taken(cache, key, memo[0], today, memo)
                 used.add(key)
             continue
-        if found_stored is None:
-            found_stored = cache.get("checks", _shard_key(cache, shard))
-            if isinstance(found_stored, tuple) and len(found_stored) == 2:
-                stored_payloads, stored_seen = found_stored
-        payloads: dict[str, bytes] = {}
+        if stored is None:
+            stored = _stored_shard(cache.get("checks", _shard_key(cache, shard)))
+        kept = _outcomes_by_key(stored)
+        keeps: dict[str, FileOutcome] = {}
+        to_check: list[tuple[Path, Kind, int]] = []
         for (kind, index, path, key), memo in zip(keyed, known, strict=True):
-            payload = stored_payloads.get(key)
-            if memo is not None:
-                outcome = memo[0]
-            elif payload is not None:
-                outcome = pickle.loads(payload)
-            else:
-                waiting.append((shard, (kind, index)))
-                work.append((str(path), kind))
+            outcome = memo[0] if memo is not None else kept.get(key)
+            if outcome is None:
+                to_check.append((path, kind, index))
                 continue
             outcomes[kind, index] = _taken(cache, key, outcome, today, memo)
-            if payload is not None:
-                payloads[key] = payload
+            keeps[key] = outcome
             used.add(key)
-        if waiting and waiting[-1][0] == shard:
-            held[shard] = (payloads, seen)
-        elif payloads.keys() != stored_payloads.keys() or seen != stored_seen:  # an entry no file needs, a file settled
-            cache.put("checks", _shard_key(cache, shard), (payloads, seen))
-    still_to_check = collections.Counter(shard for shard, _ in waiting)
+        if to_check:
+            work.append(tuple((str(path), kind) for path, kind, _ in to_check))
+            waiting.append((shard, tuple((kind, index) for _, kind, index in to_check), (keeps, seen)))
+        elif stored is None or keeps.keys() != set(stored[0]) or seen != stored[2]:  # a file gone, or settled
+            cache.put("checks", _shard_key(cache, shard), _shard_entry(keeps, seen))
     cache.prepare()  # the signing secret is read once, here, not in every worker
-    checked = map_in_processes(functools.partial(_check_one, facts, issuer, cache, given, started), work, jobs)
-    for (shard, place), (name, _), (key, seen_now, payload) in zip(waiting, work, checked, strict=True):
-        outcome = pickle.loads(payload)
-        if key:
+    checked = map_in_processes(functools.partial(_check_shard, facts, issuer, cache, given, started), work, jobs)
+    for (shard, places, (keeps, seen)), names, (keys, seens, payload) in zip(waiting, work, checked, strict=True):
+        made = pickle.loads(payload)
+        for place, (name, _), key, seen_now, outcome in zip(places, names, keys, seens, made, strict=True):
+            if not key:
+                outcomes[place] = _on_day(outcome, today)
+                continue
             outcomes[place] = _taken(cache, key, outcome, today)
-            held[shard][0][key] = payload
-            if seen_now[0] is not None:
-                held[shard][1][name] = seen_now
-                cache.remember("seen", name, seen_now)
+            keeps[key] = outcome
             used.add(key)
+            if seen_now[0] is not None:
+                seen[name] = seen_now
+                cache.remember("seen", name, seen_now)
+        if len(keeps) == len(keys) and all(keys):  # all of it made at once: stored as the worker pickled it
+            cache.put("checks", _shard_key(cache, shard), (keys, payload, seen))
         else:
-            outcomes[place] = _on_day(outcome, today)
-        still_to_check[shard] -= 1
-        if not still_to_check[shard]:  # results come in the order of `work`: shard by shard
-            cache.put("checks", _shard_key(cache, shard), held.pop(shard))
-    cache.keep_only("checks", {_shard_key(cache, shard) for shard, _, _, _ in files})
+            cache.put("checks", _shard_key(cache, shard), _shard_entry(keeps, seen))
+    cache.keep_only("checks", {_shard_key(cache, shard) for shard in {shard for shard, *_ in files}})
     cache.keep_only("checked", used)
     cache.keep_only("seen", {str(path) for *_, path in files})
     return {
@@ -345,9 +339,30 @@ def check_files(
 Signature = tuple[int, int, int, int, int]
 Seen = tuple[Signature | None, str]
 """A file's status when its bytes were hashed (`_signature`), and their hash."""
-Shard = tuple[dict[str, bytes], dict[str, Seen]]
-"""A cache entry of checked files: each outcome, pickled, by its check's key, and what was seen of
-each file by its path."""
+Shard = tuple[dict[str, FileOutcome], dict[str, Seen]]
+"""A shard's outcomes by their check's key, and what was seen of each file by its path."""
+StoredShard = tuple[tuple[str, ...], bytes, dict[str, Seen]]
+"""A cache entry of checked files: their checks' keys, their outcomes in that order as one pickle,
+and what was seen of each file. One pickle for the shard, not one per file: loading 12,000 files
+spent half its time starting a pickle per file and looking up the same classes in each."""
+
+
+def _stored_shard(stored: Any) -> StoredShard | None:
+    if isinstance(stored, tuple) and len(stored) == 3 and isinstance(stored[1], bytes):
+        return stored
+    return None
+
+
+def _outcomes_by_key(stored: StoredShard | None) -> dict[str, FileOutcome]:
+    if stored is None:
+        return {}
+    outcomes = pickle.loads(stored[1])
+    return dict(zip(stored[0], outcomes, strict=True))
+
+
+def _shard_entry(keeps: dict[str, FileOutcome], seen: dict[str, Seen]) -> StoredShard:
+    return tuple(keeps), pickle.dumps(tuple(keeps.values()), protocol=pickle.HIGHEST_PROTOCOL), seen
+
 
 SETTLED_NS = 2_000_000_000
 """How long before a run a file must have last changed for its status to be trusted (`_signature`)."""
@@ -417,23 +432,39 @@ def _check_key(cache: Cache, given: str, kind: Kind, path: str, digest: str) -> 
     return cache.key("check", given, kind.value, path, digest)
 
 
+def _check_shard(
+    facts: FileFacts,
+    issuer: Issuer | None,
+    cache: Cache,
+    given: str,
+    started: int,
+    files: tuple[tuple[str, Kind], ...],
+) -> tuple[tuple[str, ...], tuple[Seen, ...], bytes]:
+    """Read and check a shard's files; returns the key of what was checked of each (the file may
+    have changed since it was first read; no key when it is gone), what was seen of each, and
+    their outcomes, pickled once, for the cache and the way back from a worker."""
+    keys, seens, outcomes = [], [], []
+    for path, kind in files:
+        key, seen, outcome = _check_one(facts, issuer, cache, given, started, path, kind)
+        keys.append(key)
+        seens.append(seen)
+        outcomes.append(outcome)
+    return tuple(keys), tuple(seens), pickle.dumps(tuple(outcomes), protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def _check_one(
-    facts: FileFacts, issuer: Issuer | None, cache: Cache, given: str, started: int, item: tuple[str, Kind]
-) -> tuple[str, Seen, bytes]:
-    """Read and check one file; returns the key of what was checked (the file may have changed
-    since it was first read; no key when it is gone), what was seen of the file, and the outcome,
-    pickled once, for the cache and the way back from a worker."""
-    path, kind = item
+    facts: FileFacts, issuer: Issuer | None, cache: Cache, given: str, started: int, path: str, kind: Kind
+) -> tuple[str, Seen, FileOutcome]:
     problems: list[Diagnostic] = []
     read = read_with_status(Path(path), problems)
     if read is None:
-        return "", (None, ""), pickle.dumps(FileOutcome(tuple(problems), None), protocol=pickle.HIGHEST_PROTOCOL)
+        return "", (None, ""), FileOutcome(tuple(problems), None)
     raw, status = read
     digest = _digest(raw)
     key = _check_key(cache, given, kind, path, digest)
     source, problems = parse_source(path, kind, raw)
     outcome = FileOutcome(tuple(problems), check_file(source, facts, issuer, key) if source else None)
-    return key, (_signature(status, started), digest), pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+    return key, (_signature(status, started), digest), outcome
 
 
 def check_file(source: Source, facts: FileFacts, default_issuer: Issuer | None, key: str = "") -> CheckedFile:
