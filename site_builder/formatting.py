@@ -7,6 +7,7 @@ one of these functions, so the same fact reads the same on every page.
 from __future__ import annotations
 
 import datetime
+import functools
 
 from catalog.labels import Range, StackFacts
 from catalog.model import Cost, Credential, Duration
@@ -63,7 +64,10 @@ def duration(value: Duration) -> str:
     return ""
 
 
+@functools.lru_cache(maxsize=1024)
 def long_date(value: datetime.date) -> str:
+    """'November 24, 2026'. Remembered: every page states the day it was built (strftime was a
+    percent of rendering)."""
     return f"{value:%B} {value.day}, {value.year}"
 
 

@@ -385,6 +385,7 @@ def make_environment(site_urls: SiteUrls, today: datetime.date) -> jinja2.Enviro
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # a build's templates do not change under it: no stat of each one a page uses
     )
     environment.filters.update(
         verdict_words=VERDICT_WORDS.__getitem__,
