@@ -7,6 +7,7 @@ starting processes would cost more than it saves.
 
 from __future__ import annotations
 
+import functools
 import gc
 import multiprocessing
 import os
@@ -61,3 +62,43 @@ _INHERITED: list[tuple[Callable[[Any], Any], Sequence[Any]]] = []
 def _call_inherited(position: int) -> Any:
     function, items = _INHERITED[-1]
     return function(items[position])
+
+
+def in_background(function: Callable[..., Result], *args: Any, jobs: int) -> Callable[[], Result]:
+    """Start `function(*args)` in a forked process, and return what waits for its result (or
+    raises what it raised). For slow, independent work with a small answer, such as walking a
+    folder, done while this process is busy on one core and the others are idle.
+
+    With one job (the preview server, which must not fork beside its server's thread) or no
+    fork, the work is done when its result is asked for.
+    """
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return functools.partial(function, *args)
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_send_result, args=(sender, function, args), daemon=True)
+    process.start()
+    sender.close()
+
+    def result() -> Result:
+        try:
+            succeeded, value = receiver.recv()
+        except EOFError:  # it died without a word (killed)
+            succeeded, value = False, ChildProcessError(f"{getattr(function, '__name__', function)} ended early")
+        finally:
+            receiver.close()
+            process.join()
+        if not succeeded:
+            raise value
+        return value  # type: ignore[no-any-return]
+
+    return functools.cache(result)
+
+
+def _send_result(sender: Any, function: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    try:
+        answer = (True, function(*args))
+    except Exception as exc:  # noqa: BLE001 - handed to the parent, which raises it
+        answer = (False, exc)
+    sender.send(answer)
+    sender.close()

@@ -20,8 +20,15 @@ from catalog.check import Checked, CheckOptions, check_catalog
 from catalog.content import Catalog
 from catalog.diagnostics import Diagnostic
 from catalog.errors import EnvironmentFailure
-from site_builder.output import known_objects, write_pages
-from site_builder.publish import check_output_folder, publish_site
+from catalog.parallel import in_background
+from site_builder.output import Listing, known_objects, list_folder, write_pages
+from site_builder.publish import (
+    building_into,
+    check_output_folder,
+    git_repository_in,
+    publish_site,
+    refuse_git_repository,
+)
 from site_builder.render import SiteInputs, asset_files, make_environment, plan_site
 from site_builder.schemas import published_schemas
 from site_builder.search import index_site
@@ -77,34 +84,40 @@ def build(options: BuildOptions) -> BuildOutcome:
     """
     started = time.perf_counter()
     check_output_folder(options.out, options.content, force=options.force)
-    options.progress("checking")
-    checked = check_catalog(options.content, CheckOptions(options.today), cache=options.cache, jobs=options.jobs)
-    if checked.failed(strict=options.strict) or checked.catalog is None or checked.quality is None:
-        return BuildOutcome(False, checked.diagnostics, made=checked)
-    catalog = checked.catalog.published(include_drafts=options.drafts)
+    with building_into(options.out):
+        spare = spare_site(options.cache, options.out)
+        # Walking the published and the spare site takes a core of its own while this one checks.
+        walked = in_background(_walk_sites, options.out, spare, jobs=options.jobs)
+        options.progress("checking")
+        checked = check_catalog(options.content, CheckOptions(options.today), cache=options.cache, jobs=options.jobs)
+        if checked.failed(strict=options.strict) or checked.catalog is None or checked.quality is None:
+            return BuildOutcome(False, checked.diagnostics, made=checked)
+        catalog = checked.catalog.published(include_drafts=options.drafts)
 
-    options.progress("planning")
-    pages = plan_site(site_inputs(checked, catalog, options))
-    files = fixed_files(checked, catalog)
-    environment = make_environment(options.urls, options.today)
+        options.progress("planning")
+        pages = plan_site(site_inputs(checked, catalog, options))
+        files = fixed_files(checked, catalog)
+        environment = make_environment(options.urls, options.today)
+        repository, listed = walked()
+        refuse_git_repository(options.out, repository)
 
-    written: list[str] = []
+        written: list[str] = []
 
-    def write(staging: Path) -> None:
-        options.progress("writing the site")
-        given = repr((options.urls, options.today))
-        known = known_objects(checked, catalog)
-        written[:] = write_pages(
-            pages, files, environment, given, staging, options.out, options.cache, options.jobs, known
-        )
-        if options.search:
-            options.progress("indexing for search")
-            index_site(staging)
+        def write(staging: Path) -> None:
+            options.progress("writing the site")
+            given = repr((options.urls, options.today))
+            known = known_objects(checked, catalog)
+            written[:] = write_pages(
+                pages, files, environment, given, staging, options.out, options.cache, options.jobs, known, listed
+            )
+            if options.search:
+                options.progress("indexing for search")
+                index_site(staging)
 
-    try:
-        publish_site(write, options.out, spare_site(options.cache, options.out))
-    except OSError as exc:
-        raise EnvironmentFailure(f"cannot write the site to {options.out}: {exc.strerror or exc}") from None
+        try:
+            publish_site(write, options.out, spare)
+        except OSError as exc:
+            raise EnvironmentFailure(f"cannot write the site to {options.out}: {exc.strerror or exc}") from None
 
     return BuildOutcome(
         True,
@@ -116,6 +129,16 @@ def build(options: BuildOptions) -> BuildOutcome:
         absolute_urls=options.urls.origin is not None,
         made=(checked, catalog, pages),
     )
+
+
+def _walk_sites(out: Path, spare: Path | None) -> tuple[Path | None, Listing | None]:
+    """A git repository anywhere in the published site, and what the spare site holds (None
+    when it cannot be listed: the build lists it again as it writes, and says what failed)."""
+    try:
+        listed = list_folder(spare)
+    except OSError:
+        listed = None
+    return (git_repository_in(out) if out.is_dir() else None), listed
 
 
 def spare_site(cache: Cache, out: Path) -> Path | None:

@@ -18,6 +18,7 @@ ever written into an existing file: one in the way is removed, and the file made
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import copyreg
 import dataclasses
@@ -100,9 +101,11 @@ def write_pages(
     cache: Cache,
     jobs: int,
     known: Mapping[int, str],
+    listed: Listing | None = None,
 ) -> list[str]:
     """Render and write every page, and copy every file, into `staging`, and remove anything
-    else it holds; returns the paths of the files of the site."""
+    else it holds (`listed`: what it was found to hold, see `remove_unplanned`); returns the
+    paths of the files of the site."""
     manifest_key = cache.key("manifest", code_fingerprint("site_builder"), str(previous.resolve()))
     published, spare, groups = _manifests(cache.get("pages", manifest_key) if previous.is_dir() else None)
     template_fingerprint.cache_clear()  # each build has its own environment: `serve` would keep them all
@@ -120,7 +123,7 @@ def write_pages(
     )
     planned = {path for item in items for path in _known_paths(item, groups)}
     _MADE.clear()
-    remove_unplanned(staging, planned)
+    remove_unplanned(staging, planned, listed)
     del planned
     plan = Plan(environment, given, staging, previous, published, spare, groups, KeyedReducers(known), cache)
     written: dict[str, ManifestEntry] = {}
@@ -203,40 +206,75 @@ class SignedBytecodeCache(jinja2.BytecodeCache):
         self.cache.put("templates", self._key(bucket), bucket.bytecode_to_string())
 
 
-def remove_unplanned(staging: Path, planned: set[str]) -> None:
+Listing = tuple[tuple[int, int], list[str]]
+"""A folder's device and inode, and what it holds: each file, link or folder below it, a folder
+before what it holds, as a letter (`d` a folder, `f` a file, `o` anything else) and its path
+within the folder."""
+
+
+def list_folder(folder: Path | None) -> Listing | None:
+    """What `folder` holds, for `remove_unplanned` (None when there is no such folder). A build
+    lists its spare site on a core of its own while it checks the content."""
+    if folder is None or not folder.is_dir():
+        return None
+    found: list[str] = []
+    root = str(folder)
+    prefix = len(root) + 1
+
+    def walk(path: str) -> None:
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    found.append("d" + entry.path[prefix:])
+                    walk(entry.path)
+                else:
+                    found.append(("f" if entry.is_file(follow_symlinks=False) else "o") + entry.path[prefix:])
+
+    walk(root)
+    status = folder.stat()
+    return (status.st_dev, status.st_ino), found
+
+
+def remove_unplanned(staging: Path, planned: set[str], listed: Listing | None = None) -> None:
     """Remove every file, link and folder of `staging` that no planned file needs (what the spare
     site had that this build does not, and anything else put there), and count the folders it
-    keeps as made (`_MADE`)."""
+    keeps as made (`_MADE`). `listed` is what `list_folder` found in it before, when it is still
+    that folder (it was renamed, which keeps its inode; the build holds the folder's lock);
+    otherwise the folder is listed now."""
     folders = set()
     for path in planned:
         end = path.rfind("/")
         while end > 0 and (folder := path[:end]) not in folders:  # a folder seen has its parents seen
             folders.add(folder)
             end = path.rfind("/", 0, end)
-    root = str(staging)
-    prefix = len(root) + 1
-
-    def clear(folder: str) -> bool:
-        """Remove what is unplanned in `folder` (a path under staging); True when it is left empty."""
-        empty = True
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                path = entry.path[prefix:]
-                if entry.is_dir(follow_symlinks=False):
-                    if path not in folders:
-                        shutil.rmtree(entry.path)
-                    elif clear(entry.path):
-                        os.rmdir(entry.path)
-                    else:
-                        empty = False
-                        _MADE.add(entry.path)
-                elif path in planned and entry.is_file(follow_symlinks=False):
-                    empty = False
-                else:
-                    os.unlink(entry.path)
-        return empty
-
-    clear(root)
+    status = staging.stat()
+    if listed is None or listed[0] != (status.st_dev, status.st_ino):
+        listed = list_folder(staging)
+        assert listed is not None
+    root = str(staging) + "/"
+    kept: collections.Counter[str] = collections.Counter()  # a folder's entries that stay
+    kept_folders: list[str] = []
+    removed = "\0"  # the folder being removed whole: what it holds comes right after it
+    for entry in listed[1]:
+        kind, path = entry[0], entry[1:]
+        if path.startswith(removed):
+            continue
+        if kind == "d":
+            if path in folders:
+                kept_folders.append(path)
+            else:
+                shutil.rmtree(root + path)
+                removed = path + "/"
+        elif kind == "f" and path in planned:
+            kept[path.rpartition("/")[0]] += 1
+        else:
+            os.unlink(root + path)
+    for folder in reversed(kept_folders):  # what a folder holds before the folder
+        if kept[folder]:
+            kept[folder.rpartition("/")[0]] += 1
+            _MADE.add(root + folder)
+        else:
+            os.rmdir(root + folder)
 
 
 def _write_item(plan: Plan, item: Item) -> Any:

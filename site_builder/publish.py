@@ -14,7 +14,7 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import BinaryIO, Callable, Iterator
 
 from catalog.errors import EnvironmentFailure, UsageError
 
@@ -27,7 +27,8 @@ class OutputRefused(UsageError):
 
 
 def check_output_folder(out: Path, content: Path, *, force: bool) -> None:
-    """Refuse output folders that would destroy content or files we did not write."""
+    """Refuse output folders that would destroy content or files we did not write (a git
+    repository deeper in the folder is looked for apart: `git_repository_in`)."""
     out_path, content_path, here = out.resolve(), content.resolve(), Path.cwd().resolve()
     if out_path == content_path or out_path in content_path.parents or content_path in out_path.parents:
         raise OutputRefused(
@@ -40,8 +41,8 @@ def check_output_folder(out: Path, content: Path, *, force: bool) -> None:
     home = Path.home().resolve()
     if out_path in (home, Path(out_path.anchor)) or out_path in home.parents:
         raise OutputRefused(f"--out {out} is a root, a home folder or holds one; credcat never replaces those")
-    if out.is_dir() and (repository := _git_repository_in(out)):
-        raise OutputRefused(f"--out {out} holds a git repository ({repository}); credcat never replaces one")
+    if os.path.lexists(out / ".git"):
+        refuse_git_repository(out, out)
     if out.is_dir() and not (out / MARKER).is_file() and any(out.iterdir()) and not force:
         raise OutputRefused(
             f"--out {out} holds files that credcat did not write; refusing to replace them "
@@ -49,9 +50,15 @@ def check_output_folder(out: Path, content: Path, *, force: bool) -> None:
         )
 
 
-def _git_repository_in(folder: Path) -> Path | None:
+def refuse_git_repository(out: Path, repository: Path | None) -> None:
+    if repository is not None:
+        raise OutputRefused(f"--out {out} holds a git repository ({repository}); credcat never replaces one")
+
+
+def git_repository_in(folder: Path) -> Path | None:
     """A git repository (a `.git` folder or file) at any depth in `folder`, links not followed.
-    (A site has a folder per credential: `os.walk` took a quarter of a second more.)"""
+    (A site has a folder per credential: `os.walk` took a quarter of a second more, and a build
+    walks it on a core of its own while it checks the content.)"""
     folders = [str(folder)]
     while folders:
         try:
@@ -70,43 +77,13 @@ LOCK_WAIT_SECONDS = 600
 
 
 def publish_site(write: Callable[[Path], None], out: Path, spare: Path | None = None) -> None:
-    """Let `write` fill a staging folder next to `out`, then swap it in.
+    """Let `write` fill a staging folder next to `out`, then swap it in (within `building_into(out)`).
 
     With `spare` (a folder on the same disk, in the build cache), the site this swap retires is
     kept there, and the next build starts from it instead of an empty folder: `write` then only
     changes what differs (site_builder.output checks every file it keeps), so a rebuild neither
     recreates tens of thousands of files nor deletes as many.
-
-    Builds into the same folder wait for each other (a lock file beside `out`), so two at once
-    never pull the folder from under one another.
     """
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with _locked(out.parent / f".{out.name}.credcat-lock"):
-        _publish(write, out, spare)
-
-
-@contextlib.contextmanager
-def _locked(lock_path: Path) -> Iterator[None]:
-    with open(lock_path, "a+b") as lock:
-        deadline = time.monotonic() + LOCK_WAIT_SECONDS
-        while True:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise EnvironmentFailure(
-                        f"another credcat build has been writing {lock_path.parent} for {LOCK_WAIT_SECONDS} s",
-                        f"wait for it to finish, or remove {lock_path} if no build is running",
-                    ) from None
-                time.sleep(0.1)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
-def _publish(write: Callable[[Path], None], out: Path, spare: Path | None) -> None:
     recover_interrupted(out)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.credcat-new-", dir=out.parent))
     if spare is not None and spare.is_dir():
@@ -124,6 +101,41 @@ def _publish(write: Callable[[Path], None], out: Path, spare: Path | None) -> No
         # Not kept as the next spare: what made this build fail (a file it cannot remove) would fail the next.
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+@contextlib.contextmanager
+def building_into(out: Path) -> Iterator[None]:
+    """Builds into the same folder wait for each other (a lock file beside `out`), from before
+    they look at what `out` and its spare site hold to after the swap, so two at once never pull
+    a folder from under one another."""
+    lock_path = out.parent / f".{out.name}.credcat-lock"
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        lock = open(lock_path, "a+b")  # noqa: SIM115 - closed by the `with` below
+    except OSError as exc:
+        raise EnvironmentFailure(f"cannot write the site to {out}: {exc.strerror or exc}") from None
+    with lock, _locked(lock, lock_path):
+        yield
+
+
+@contextlib.contextmanager
+def _locked(lock: BinaryIO, lock_path: Path) -> Iterator[None]:
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while True:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise EnvironmentFailure(
+                    f"another credcat build has been writing {lock_path.parent} for {LOCK_WAIT_SECONDS} s",
+                    f"wait for it to finish, or remove {lock_path} if no build is running",
+                ) from None
+            time.sleep(0.1)
+    try:
+        yield
+    finally:
+        fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def recover_interrupted(out: Path) -> None:

@@ -307,7 +307,7 @@ def test_a_spare_site_that_cannot_be_cleared_is_dropped_not_kept(make_content, t
     build(content, out)
     real_remove = output.remove_unplanned
 
-    def cannot_remove(staging, planned):
+    def cannot_remove(staging, planned, listed):
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(output, "remove_unplanned", cannot_remove)
@@ -595,3 +595,28 @@ def test_an_upgraded_library_gives_every_entry_a_new_key(monkeypatch) -> None:
         assert cache_module.code_fingerprint.__wrapped__("catalog") != before
     finally:
         cache_module._libraries.cache_clear()
+
+
+def test_a_spare_site_listed_while_the_content_is_checked_is_cleared_as_if_walked_then(tmp_path: Path) -> None:
+    """The build lists its spare site on a core of its own while it checks the content; what is
+    removed from that listing, and the folders counted as made, are what a walk would give. A
+    listing of another folder (the spare site could not be renamed into place) is not used."""
+    planned = {"keep/a.html", "top.html", "emptied/new.html", "deep/er/x.html"}
+    results = []
+    for name, listing_of in (("walked", None), ("listed", "listed"), ("other", "walked")):
+        root = tmp_path / name
+        for path in ("keep/a.html", "keep/gone.html", "gone/b.html", "gone/c/d.html", "emptied/c.html", "top.html"):
+            (root / path).parent.mkdir(parents=True, exist_ok=True)
+            (root / path).write_text(path)
+        (root / "deep/er").mkdir(parents=True)
+        (root / "deep/er/x.html").write_text("x")
+        (root / "keep/link.html").symlink_to("/etc/passwd")
+        listed = output.list_folder(tmp_path / listing_of) if listing_of else None
+        output._MADE.clear()
+        output.remove_unplanned(root, planned, listed)
+        made = {str(Path(folder).relative_to(root)) for folder in output._MADE}
+        results.append((tree(root), made))
+    kept, made = results[0]
+    assert sorted(kept) == ["deep", "deep/er", "deep/er/x.html", "keep", "keep/a.html", "top.html"]
+    assert made == {"keep", "deep", "deep/er"}
+    assert results[1] == results[0] and results[2] == results[0]
