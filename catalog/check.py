@@ -260,7 +260,7 @@ def check_files(
         key=operator.itemgetter(0),
     )
     work: list[tuple[tuple[str, Kind], ...]] = []  # the files to check, a shard's at a time
-    waiting: list[tuple[int, tuple[tuple[Kind, int], ...], Shard]] = []  # each's shard, places and what it keeps
+    waiting: list[tuple[int, tuple[tuple[Kind, int], ...], Shard]] = []  # of each: its shard, places, what it keeps
     used: set[str] = set()
     for shard, group in itertools.groupby(files, key=operator.itemgetter(0)):
         # The preview server may remember every file of a shard: then the shard is not read at all.
@@ -279,7 +279,7 @@ def check_files(
         for _, kind, index, path in group:
             name = str(path)
             before = stored_seen.get(name) or cache.remembered("seen", name)
-            if before is not None and before[0] == _signature(os_stat(name), started):
+            if before is not None and before[0] == _signature(_status_of(name), started):
                 digest = before[1]
             else:
                 problems: list[Diagnostic] = []
@@ -376,7 +376,7 @@ SETTLED_NS = 2_000_000_000
 """How long before a run a file must have last changed for its status to be trusted (`_signature`)."""
 
 
-def os_stat(path: str) -> os.stat_result | None:
+def _status_of(path: str) -> os.stat_result | None:
     try:
         return os.stat(path)
     except OSError:  # gone, or unreadable: read_with_status will say why
