@@ -237,8 +237,10 @@ def check_files(
     are checked on `jobs` processes. Those read their file again rather than be handed the bytes
     read here: holding every file's bytes until its turn came was a sixth of a cold build's memory.
 
-    A file is not read at all when its status (`_signature`) is the one it had when its bytes were
-    last hashed: the hash is taken from the cache, as git and make trust a file's times.
+    A file is not read at all when its status (`_signature`) is the one its entry recorded when
+    its bytes were last hashed: the hash is taken from the entry, as git and make trust a file's
+    times. (The preview server keeps outcomes in memory and does not read the entries: it reads
+    and hashes every file.)
 
     Outcomes are stored in 256 entries, each file's in the one its path falls in (`_shard_of`), so an
     edit rewrites one entry of a few dozen files. (An entry per file was 10,000 files to create on a
@@ -278,7 +280,7 @@ def check_files(
         keyed: list[tuple[Kind, int, Path, str]] = []
         for _, kind, index, path in group:
             name = str(path)
-            before = stored_seen.get(name) or cache.remembered("seen", name)
+            before = stored_seen.get(name)
             if before is not None and before[0] == _signature(_status_of(name), started):
                 digest = before[1]
             else:
@@ -291,7 +293,6 @@ def check_files(
                 before = (_signature(read[1], started), digest)
             if before[0] is not None:
                 seen[name] = before
-                cache.remember("seen", name, before)
             keyed.append((kind, index, path, _check_key(cache, given, kind, name, digest)))
         known: list[Remembered | None] = [cache.remembered("checked", key) for *_, key in keyed]
         if keyed and all(memo is not None for memo in known):  # the preview server has them all; so has the entry
@@ -319,7 +320,12 @@ def check_files(
         elif stored is None or keeps.keys() != set(stored[0]) or seen != stored[2]:  # a file gone, or settled
             cache.put("checks", _shard_key(cache, shard), _shard_entry(keeps, seen))
     cache.prepare()  # the signing secret is read once, here, not in every worker
-    checked = map_in_processes(functools.partial(_check_shard, facts, issuer, cache, given, started), work, jobs)
+    checked = map_in_processes(
+        functools.partial(_check_shard, facts, issuer, cache, given, started),
+        work,
+        jobs,
+        weight=sum(len(files) for files in work),  # what it pays to fork for is files, not shards
+    )
     for (shard, places, (keeps, seen)), names, (keys, seens, payload) in zip(waiting, work, checked, strict=True):
         made = pickle.loads(payload)
         for place, (name, _), key, seen_now, outcome in zip(places, names, keys, seens, made, strict=True):
@@ -331,14 +337,12 @@ def check_files(
             used.add(key)
             if seen_now[0] is not None:
                 seen[name] = seen_now
-                cache.remember("seen", name, seen_now)
         if len(keeps) == len(keys) and all(keys):  # all of it made at once: stored as the worker pickled it
             cache.put("checks", _shard_key(cache, shard), (keys, payload, seen))
         else:
             cache.put("checks", _shard_key(cache, shard), _shard_entry(keeps, seen))
     cache.keep_only("checks", {_shard_key(cache, shard) for shard in {shard for shard, *_ in files}})
     cache.keep_only("checked", used)
-    cache.keep_only("seen", {str(path) for *_, path in files})
     return {
         kind: [outcomes[kind, index] for index in range(len(found.by_kind.get(kind, ())))] for kind in PER_FILE_KINDS
     }
@@ -377,10 +381,17 @@ SETTLED_NS = 2_000_000_000
 
 
 def _status_of(path: str) -> os.stat_result | None:
+    """The file's status, asked of the open file: on a network file system opening a file is what
+    makes the client ask the server again (close-to-open), where `os.stat` may answer from what it
+    learned up to a minute before, and miss an edit made on another machine."""
     try:
-        return os.stat(path)
+        descriptor = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     except OSError:  # gone, or unreadable: read_with_status will say why
         return None
+    try:
+        return os.fstat(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _signature(status: os.stat_result | None, started: int) -> Signature | None:

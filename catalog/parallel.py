@@ -7,12 +7,15 @@ starting processes would cost more than it saves.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import multiprocessing
 import os
+import pickle
+import signal
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any, Callable, Iterator, Sequence, TypeVar
+from typing import Any, Callable, Generic, Iterator, Sequence, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -29,16 +32,19 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def map_in_processes(function: Callable[[Item], Result], items: Sequence[Item], jobs: int) -> Iterator[Result]:
+def map_in_processes(
+    function: Callable[[Item], Result], items: Sequence[Item], jobs: int, *, weight: int | None = None
+) -> Iterator[Result]:
     """`(function(item) for item in items)`, spread over `jobs` processes when that pays; each
     result is handed on as soon as it is ready, in order, so the caller can let go of it before
     the next (10,000 results at once can weigh more than what they are made into).
 
     The workers inherit `function` and `items` when they are forked and are sent only positions,
     so neither is ever pickled (a file's bytes, a whole plan of pages). Consume the iterator to
-    its end: that is what closes the pool.
+    its end: that is what closes the pool. `weight` is how many units of work the items hold
+    together, when an item holds several (a shard of files): the number of processes follows it.
     """
-    jobs = min(jobs, len(items) // MIN_ITEMS_PER_PROCESS)
+    jobs = min(jobs, (len(items) if weight is None else weight) // MIN_ITEMS_PER_PROCESS, len(items))
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(function, items)
         return
@@ -64,41 +70,71 @@ def _call_inherited(position: int) -> Any:
     return function(items[position])
 
 
-def in_background(function: Callable[..., Result], *args: Any, jobs: int) -> Callable[[], Result]:
-    """Start `function(*args)` in a forked process, and return what waits for its result (or
-    raises what it raised). For slow, independent work with a small answer, such as walking a
-    folder, done while this process is busy on one core and the others are idle.
+class Background(Generic[Result]):
+    """`function(*args)` running in a forked process (see `in_background`); its result is asked
+    for once, and a `with` block makes sure the process is gone when the block is left, however
+    it is left (an error in the content, an exception, Ctrl+C)."""
+
+    def __init__(self, function: Callable[..., Result], args: tuple[Any, ...], jobs: int) -> None:
+        self._work = functools.partial(function, *args)
+        self._pid = 0
+        self._answer = -1
+        if jobs > 1 and hasattr(os, "fork"):
+            answer, answering = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the child: answer, and leave without running anything of the parent's
+                try:
+                    os.close(answer)
+                    signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl+C ends it quietly,
+                    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # as does a parent leaving early
+                    with open(answering, "wb") as out:  # noqa: PTH123 - a descriptor, not a path
+                        pickle.dump(self._work(), out, protocol=pickle.HIGHEST_PROTOCOL)
+                finally:
+                    os._exit(0)  # a failure shows as no answer: the parent then does the work itself
+            os.close(answering)
+            self._pid, self._answer = pid, answer
+
+    def result(self) -> Result:
+        """What the function returned; done here when the process gave no answer (it failed or
+        was killed), so a failure surfaces as it would without a background process."""
+        if not self._pid:
+            return self._work()
+        chunks = []
+        descriptor, self._answer = self._answer, -1
+        with open(descriptor, "rb") as answer:  # noqa: PTH123 - a descriptor, not a path
+            while chunk := answer.read(1 << 20):
+                chunks.append(chunk)
+        self._reap()
+        try:
+            return pickle.loads(b"".join(chunks))  # type: ignore[no-any-return]
+        except Exception:  # noqa: BLE001 - no answer, or half of one
+            return self._work()
+
+    def _reap(self) -> None:
+        pid, self._pid = self._pid, 0
+        if pid:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+
+    def __enter__(self) -> Background[Result]:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self._pid:  # left before asking: stop the process, which may be waiting to answer
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGTERM)
+            self._reap()
+        if self._answer >= 0:
+            os.close(self._answer)
+            self._answer = -1
+
+
+def in_background(function: Callable[..., Result], *args: Any, jobs: int) -> Background[Result]:
+    """Start `function(*args)` in a forked process, for slow, independent work with a small answer
+    (walking a folder), done while this process is busy on one core and the others would be idle.
+    Use it in a `with` block and ask for `.result()` once.
 
     With one job (the preview server, which must not fork beside its server's thread) or no
     fork, the work is done when its result is asked for.
     """
-    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return functools.partial(function, *args)
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_send_result, args=(sender, function, args), daemon=True)
-    process.start()
-    sender.close()
-
-    def result() -> Result:
-        try:
-            succeeded, value = receiver.recv()
-        except EOFError:  # it died without a word (killed)
-            succeeded, value = False, ChildProcessError(f"{getattr(function, '__name__', function)} ended early")
-        finally:
-            receiver.close()
-            process.join()
-        if not succeeded:
-            raise value
-        return value  # type: ignore[no-any-return]
-
-    return functools.cache(result)
-
-
-def _send_result(sender: Any, function: Callable[..., Any], args: tuple[Any, ...]) -> None:
-    try:
-        answer = (True, function(*args))
-    except Exception as exc:  # noqa: BLE001 - handed to the parent, which raises it
-        answer = (False, exc)
-    sender.send(answer)
-    sender.close()
+    return Background(function, args, jobs)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import importlib.metadata
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,9 +22,8 @@ from catalog.content import Catalog
 from catalog.diagnostics import Diagnostic
 from catalog.errors import EnvironmentFailure
 from catalog.parallel import in_background
-from site_builder.output import Listing, known_objects, list_folder, write_pages
+from site_builder.output import Listing, known_objects, list_folder, still_listed, write_pages
 from site_builder.publish import (
-    building_into,
     check_output_folder,
     git_repository_in,
     publish_site,
@@ -84,10 +84,9 @@ def build(options: BuildOptions) -> BuildOutcome:
     """
     started = time.perf_counter()
     check_output_folder(options.out, options.content, force=options.force)
-    with building_into(options.out):
-        spare = spare_site(options.cache, options.out)
-        # Walking the published and the spare site takes a core of its own while this one checks.
-        walked = in_background(_walk_sites, options.out, spare, jobs=options.jobs)
+    spare = spare_site(options.cache, options.out)
+    # The walks of the published and the spare site take a core of their own while this one checks.
+    with in_background(_walk_sites, options.out, spare, jobs=options.jobs) as walks:
         options.progress("checking")
         checked = check_catalog(options.content, CheckOptions(options.today), cache=options.cache, jobs=options.jobs)
         if checked.failed(strict=options.strict) or checked.catalog is None or checked.quality is None:
@@ -98,26 +97,35 @@ def build(options: BuildOptions) -> BuildOutcome:
         pages = plan_site(site_inputs(checked, catalog, options))
         files = fixed_files(checked, catalog)
         environment = make_environment(options.urls, options.today)
-        repository, listed = walked()
-        refuse_git_repository(options.out, repository)
+        repository, listed = walks.result()
+    refuse_git_repository(options.out, repository)
 
-        written: list[str] = []
+    written: list[str] = []
 
-        def write(staging: Path) -> None:
-            options.progress("writing the site")
-            given = repr((options.urls, options.today))
-            known = known_objects(checked, catalog)
-            written[:] = write_pages(
-                pages, files, environment, given, staging, options.out, options.cache, options.jobs, known, listed
-            )
-            if options.search:
-                options.progress("indexing for search")
-                index_site(staging)
+    def write(staging: Path, started_from: os.stat_result | None) -> None:
+        options.progress("writing the site")
+        given = repr((options.urls, options.today))
+        known = known_objects(checked, catalog)
+        written[:] = write_pages(
+            pages,
+            files,
+            environment,
+            given,
+            staging,
+            options.out,
+            options.cache,
+            options.jobs,
+            known,
+            still_listed(listed, started_from),
+        )
+        if options.search:
+            options.progress("indexing for search")
+            index_site(staging)
 
-        try:
-            publish_site(write, options.out, spare)
-        except OSError as exc:
-            raise EnvironmentFailure(f"cannot write the site to {options.out}: {exc.strerror or exc}") from None
+    try:
+        publish_site(write, options.out, spare)
+    except OSError as exc:
+        raise EnvironmentFailure(f"cannot write the site to {options.out}: {exc.strerror or exc}") from None
 
     return BuildOutcome(
         True,

@@ -247,8 +247,8 @@ def _check(args: argparse.Namespace) -> Checked:
 def _cache(args: argparse.Namespace) -> Cache:
     if args.no_cache:
         return NO_CACHE
-    # The preview server builds again after every save: it keeps the checked files (and what it saw of them) in memory.
-    remember = ("checked", "quality", "seen") if args.command == "serve" else ()
+    # The preview server builds again after every save: it keeps the checked files in memory.
+    remember = ("checked", "quality") if args.command == "serve" else ()
     return Cache(default_cache_folder(args.content), remember=remember)
 
 

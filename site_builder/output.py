@@ -206,17 +206,20 @@ class SignedBytecodeCache(jinja2.BytecodeCache):
         self.cache.put("templates", self._key(bucket), bucket.bytecode_to_string())
 
 
-Listing = tuple[tuple[int, int], list[str]]
-"""A folder's device and inode, and what it holds: each file, link or folder below it, a folder
-before what it holds, as a letter (`d` a folder, `f` a file, `o` anything else) and its path
-within the folder."""
+Listing = tuple[tuple[int, int, int], list[str]]
+"""A folder's device, inode and change time before it was listed, and what it holds: each file,
+link or folder below it, a folder before what it holds, as a letter (`d` a folder, `f` a file,
+`o` anything else) and its path within the folder."""
 
 
 def list_folder(folder: Path | None) -> Listing | None:
     """What `folder` holds, for `remove_unplanned` (None when there is no such folder). A build
-    lists its spare site on a core of its own while it checks the content."""
+    lists its spare site on a core of its own while it checks the content. Every build renames
+    the spare site before it changes it (site_builder.publish), so a listing is still true while
+    the folder's change time is the one it had before the listing."""
     if folder is None or not folder.is_dir():
         return None
+    status = folder.stat()
     found: list[str] = []
     root = str(folder)
     prefix = len(root) + 1
@@ -231,16 +234,23 @@ def list_folder(folder: Path | None) -> Listing | None:
                     found.append(("f" if entry.is_file(follow_symlinks=False) else "o") + entry.path[prefix:])
 
     walk(root)
-    status = folder.stat()
-    return (status.st_dev, status.st_ino), found
+    return (status.st_dev, status.st_ino, status.st_ctime_ns), found
+
+
+def still_listed(listed: Listing | None, status: os.stat_result | None) -> Listing | None:
+    """The listing, if the folder listed is still as it was then (`status`, taken under the
+    output folder's lock before the build renamed it), else None."""
+    if listed is None or status is None or listed[0] != (status.st_dev, status.st_ino, status.st_ctime_ns):
+        return None
+    return listed
 
 
 def remove_unplanned(staging: Path, planned: set[str], listed: Listing | None = None) -> None:
     """Remove every file, link and folder of `staging` that no planned file needs (what the spare
     site had that this build does not, and anything else put there), and count the folders it
-    keeps as made (`_MADE`). `listed` is what `list_folder` found in it before, when it is still
-    that folder (it was renamed, which keeps its inode; the build holds the folder's lock);
-    otherwise the folder is listed now."""
+    keeps as made (`_MADE`). `listed` is what `list_folder` found in it before (`still_listed`),
+    used when it is of this very folder (renamed since, which keeps its inode); otherwise the
+    folder is listed now."""
     folders = set()
     for path in planned:
         end = path.rfind("/")
@@ -248,7 +258,7 @@ def remove_unplanned(staging: Path, planned: set[str], listed: Listing | None = 
             folders.add(folder)
             end = path.rfind("/", 0, end)
     status = staging.stat()
-    if listed is None or listed[0] != (status.st_dev, status.st_ino):
+    if listed is None or listed[0][:2] != (status.st_dev, status.st_ino):
         listed = list_folder(staging)
         assert listed is not None
     root = str(staging) + "/"

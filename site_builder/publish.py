@@ -14,7 +14,7 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterator
+from typing import Callable, Iterator
 
 from catalog.errors import EnvironmentFailure, UsageError
 
@@ -76,24 +76,59 @@ def git_repository_in(folder: Path) -> Path | None:
 LOCK_WAIT_SECONDS = 600
 
 
-def publish_site(write: Callable[[Path], None], out: Path, spare: Path | None = None) -> None:
-    """Let `write` fill a staging folder next to `out`, then swap it in (within `building_into(out)`).
+def publish_site(write: Callable[[Path, os.stat_result | None], None], out: Path, spare: Path | None = None) -> None:
+    """Let `write` fill a staging folder next to `out`, then swap it in.
 
     With `spare` (a folder on the same disk, in the build cache), the site this swap retires is
     kept there, and the next build starts from it instead of an empty folder: `write` then only
     changes what differs (site_builder.output checks every file it keeps), so a rebuild neither
-    recreates tens of thousands of files nor deletes as many.
+    recreates tens of thousands of files nor deletes as many. `write` is given the spare site's
+    status as it was when this build took it (None when it starts from an empty folder): its
+    inode and change time tell whether it is still the folder the build listed before.
+
+    Builds into the same folder wait for each other (a lock file beside `out`), so two at once
+    never pull the folder from under one another.
     """
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(out.parent / f".{out.name}.credcat-lock"):
+        _publish(write, out, spare)
+
+
+@contextlib.contextmanager
+def _locked(lock_path: Path) -> Iterator[None]:
+    with open(lock_path, "a+b") as lock:
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise EnvironmentFailure(
+                        f"another credcat build has been writing {lock_path.parent} for {LOCK_WAIT_SECONDS} s",
+                        f"wait for it to finish, or remove {lock_path} if no build is running",
+                    ) from None
+                time.sleep(0.1)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _publish(write: Callable[[Path, os.stat_result | None], None], out: Path, spare: Path | None) -> None:
     recover_interrupted(out)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.credcat-new-", dir=out.parent))
+    started_from = None
     if spare is not None and spare.is_dir():
         try:
+            started_from = spare.stat()
             os.rename(spare, staging)  # onto the empty folder just made
         except OSError:
+            started_from = None
             shutil.rmtree(spare, ignore_errors=True)
     try:
         staging.chmod(0o755)
-        write(staging)
+        write(staging, started_from)
         (staging / MARKER).unlink(missing_ok=True)
         (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         _swap_in(staging, out, spare)
@@ -101,41 +136,6 @@ def publish_site(write: Callable[[Path], None], out: Path, spare: Path | None = 
         # Not kept as the next spare: what made this build fail (a file it cannot remove) would fail the next.
         shutil.rmtree(staging, ignore_errors=True)
         raise
-
-
-@contextlib.contextmanager
-def building_into(out: Path) -> Iterator[None]:
-    """Builds into the same folder wait for each other (a lock file beside `out`), from before
-    they look at what `out` and its spare site hold to after the swap, so two at once never pull
-    a folder from under one another."""
-    lock_path = out.parent / f".{out.name}.credcat-lock"
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        lock = open(lock_path, "a+b")  # noqa: SIM115 - closed by the `with` below
-    except OSError as exc:
-        raise EnvironmentFailure(f"cannot write the site to {out}: {exc.strerror or exc}") from None
-    with lock, _locked(lock, lock_path):
-        yield
-
-
-@contextlib.contextmanager
-def _locked(lock: BinaryIO, lock_path: Path) -> Iterator[None]:
-    deadline = time.monotonic() + LOCK_WAIT_SECONDS
-    while True:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            break
-        except BlockingIOError:
-            if time.monotonic() > deadline:
-                raise EnvironmentFailure(
-                    f"another credcat build has been writing {lock_path.parent} for {LOCK_WAIT_SECONDS} s",
-                    f"wait for it to finish, or remove {lock_path} if no build is running",
-                ) from None
-            time.sleep(0.1)
-    try:
-        yield
-    finally:
-        fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def recover_interrupted(out: Path) -> None:

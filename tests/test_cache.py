@@ -188,8 +188,8 @@ def test_a_remembering_cache_rebuilds_every_change_in_a_row_like_a_clean_build(
     for what, edit in EDITS.items():
         edit(content, templates)
         assert build_module.build(options).written
-        if what == "a credential":  # only the edited file was checked (and stored) again
-            assert [len(cache.get("checks", shard.name)[0]) for shard in checks.glob("*")] == [1]
+        if what == "a credential":  # only the entry of the edited file was stored again
+            assert len(list(checks.glob("*"))) == 1
         clean = tmp_path / "clean"
         build(content, clean, "--jobs", "1", "--no-cache")
         assert tree(tmp_path / "served") == tree(clean), f"after {what}"
@@ -620,3 +620,40 @@ def test_a_spare_site_listed_while_the_content_is_checked_is_cleared_as_if_walke
     assert sorted(kept) == ["deep", "deep/er", "deep/er/x.html", "keep", "keep/a.html", "top.html"]
     assert made == {"keep", "deep", "deep/er"}
     assert results[1] == results[0] and results[2] == results[0]
+
+
+def _answer_only_away_from(parent: int) -> str:
+    if os.getpid() != parent:
+        raise RuntimeError("fails in the background process")
+    return "done here"
+
+
+def _pid_then_wait(pid_file: Path) -> None:
+    pid_file.write_text(str(os.getpid()))
+    time.sleep(60)
+
+
+def test_background_work_runs_in_another_process_and_is_done_here_when_that_fails(tmp_path: Path) -> None:
+    with parallel.in_background(os.getpid, jobs=2) as elsewhere:
+        assert elsewhere.result() != os.getpid()
+    with parallel.in_background(_answer_only_away_from, os.getpid(), jobs=2) as failing:
+        assert failing.result() == "done here"
+    with parallel.in_background(os.getpid, jobs=1) as inline:  # the preview server never forks
+        assert inline.result() == os.getpid()
+
+
+def test_background_work_left_unasked_is_stopped(tmp_path: Path) -> None:
+    """A build that stops early (errors in the content, Ctrl+C) leaves no process behind."""
+    pid_file = tmp_path / "pid"
+    with parallel.in_background(_pid_then_wait, pid_file, jobs=2):
+        while not pid_file.exists() or not pid_file.read_text():
+            time.sleep(0.01)
+    with pytest.raises(ProcessLookupError):  # stopped and reaped: no such process
+        os.kill(int(pid_file.read_text()), 0)
+
+
+def test_a_build_that_fails_on_its_content_writes_nothing_beside_its_output(make_content, tmp_path: Path) -> None:
+    content = make_content(edits={"credentials/alpha.md": [["id: alpha\n", "id: Alpha Skill\n"]]})
+    args = ["build", "--content", str(content), "--out", str(tmp_path / "new/site"), "--no-search", "--jobs", "2"]
+    assert main(args) == 1
+    assert not (tmp_path / "new").exists()
