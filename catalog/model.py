@@ -361,6 +361,12 @@ class Jurisdiction:
     """The credit units its recognizers use; empty means any known unit."""
 
 
+class SiteNames(typing.NamedTuple):
+    jurisdictions: Mapping[str, str]
+    units: Mapping[str, str]
+    uses: Mapping[str, str]
+
+
 @dataclass(frozen=True, slots=True)
 class Site:
     title: str
@@ -385,24 +391,22 @@ class Site:
     uses: tuple[tuple[str, str], ...] = ()
     """The catalog's own uses (code, plain name), besides the built-in ones."""
 
-    names: tuple[Mapping[str, str], Mapping[str, str], Mapping[str, str]] = field(
-        init=False, repr=False, compare=False, metadata=INTERNAL
-    )
+    names: SiteNames = field(init=False, repr=False, compare=False, metadata=INTERNAL)
     """The jurisdictions', credit units' and uses' names by code: looked up for every recognition
     row of every page, where a scan of the tuples grew with the number of jurisdictions."""
 
     def __post_init__(self) -> None:
-        names = ({j.code: j.name for j in reversed(self.jurisdictions)}, dict(self.credit_units), dict(self.uses))
-        object.__setattr__(self, "names", names)
+        jurisdictions = {j.code: j.name for j in reversed(self.jurisdictions)}  # the first of a code wins
+        object.__setattr__(self, "names", SiteNames(jurisdictions, dict(self.credit_units), dict(self.uses)))
 
     def jurisdiction_name(self, code: str) -> str:
-        return self.names[0].get(code, code)
+        return self.names.jurisdictions.get(code, code)
 
     def unit_name(self, code: str) -> str:
-        return self.names[1].get(code) or BUILTIN_UNITS.get(code, code)
+        return self.names.units.get(code) or BUILTIN_UNITS.get(code, code)
 
     def use_name(self, code: str) -> str:
-        return self.names[2].get(code) or BUILTIN_USES.get(code, code.replace("_", " "))
+        return self.names.uses.get(code) or BUILTIN_USES.get(code, code.replace("_", " "))
 
     def jurisdiction_names(self, codes: typing.Iterable[str]) -> tuple[str, ...]:
         """Full names for codes, each once, in first-seen order."""

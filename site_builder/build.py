@@ -85,8 +85,10 @@ def build(options: BuildOptions) -> BuildOutcome:
     started = time.perf_counter()
     check_output_folder(options.out, options.content, force=options.force)
     spare = spare_site(options.cache, options.out)
-    # The walks of the published and the spare site take a core of their own while this one checks.
-    with in_background(_walk_sites, options.out, spare, jobs=options.jobs) as walks:
+    # The walks of the published and the spare site take a core of their own while this one checks
+    # (a first build has neither: nothing to fork for).
+    anything = options.out.is_dir() or (spare is not None and spare.is_dir())
+    with in_background(_walk_sites, options.out, spare, jobs=options.jobs if anything else 1) as walks:
         options.progress("checking")
         checked = check_catalog(options.content, CheckOptions(options.today), cache=options.cache, jobs=options.jobs)
         if checked.failed(strict=options.strict) or checked.catalog is None or checked.quality is None:
